@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One settings array for every target: Swift 6 language mode everywhere.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+    name: "Logbook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "logbook", targets: ["logbook"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
+        .target(
+            name: "EventLog",
+            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Gateway", swiftSettings: swiftSettings),
+        .target(
+            name: "LogbookCore",
+            dependencies: [
+                "Gateway", "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "logbook",
+            dependencies: ["LogbookCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "logbook-bench",
+            dependencies: ["LogbookCore", "CLMDB", "LMDB", "EventLog", "Gateway"],
+            path: "tools/bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LogbookCoreTests",
+            dependencies: ["LogbookCore", "Gateway", "EventLog"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

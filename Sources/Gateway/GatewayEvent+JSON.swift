@@ -1,0 +1,21 @@
+import Foundation
+
+extension GatewayEvent {
+    /// The payload as JSON with sorted keys, for export and display (never on the fold path).
+    public func payloadJSON() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data?
+        switch self {
+        case .serviceRegistered(let service), .serviceUpdated(let service): data = try? encoder.encode(service)
+        case .serviceRemoved(let name), .routeRemoved(let name): data = try? encoder.encode(["name": name])
+        case .routeAdded(let route), .routeChanged(let route): data = try? encoder.encode(route)
+        case .proxyRegistered(let proxy): data = try? encoder.encode(proxy)
+        case .proxyDeregistered(let key): data = try? encoder.encode(["key": key])
+        case .configRolledBack(let rollback): data = try? encoder.encode(rollback)
+        case .declarativeConfigApplied(let applied): data = try? encoder.encode(applied)
+        }
+        // Encoding these plain value types cannot fail; an empty object keeps the signature total.
+        return data ?? Data("{}".utf8)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The gateway configuration at one point of the log: a pure fold of its events.
+public struct GatewayState: Equatable, Sendable {
+    public private(set) var services: [String: Service]
+    public private(set) var routes: [String: Route]
+    /// By `Proxy.key`.
+    public private(set) var proxies: [String: Proxy]
+    /// Sequence number of the last event that changed the configuration.
+    public private(set) var version: UInt64
+    /// Sequence number of the last event folded.
+    public private(set) var head: UInt64
+    public private(set) var lastDeclarativeHash: String?
+
+    public init() {
+        services = [:]
+        routes = [:]
+        proxies = [:]
+        version = 0
+        head = 0
+        lastDeclarativeHash = nil
+    }
+
+    init(
+        services: [String: Service],
+        routes: [String: Route],
+        proxies: [String: Proxy],
+        version: UInt64,
+        head: UInt64,
+        lastDeclarativeHash: String?
+    ) {
+        self.services = services
+        self.routes = routes
+        self.proxies = proxies
+        self.version = version
+        self.head = head
+        self.lastDeclarativeHash = lastDeclarativeHash
+    }
+
+    /// Folds one event. Total and cheap: no validation, sorting or JSON here (this is the replay hot path).
+    public mutating func apply(_ event: GatewayEvent, seq: UInt64) {
+        head = seq
+        switch event {
+        case .serviceRegistered(let service), .serviceUpdated(let service):
+            services[service.name] = service
+        case .serviceRemoved(let name):
+            services.removeValue(forKey: name)
+        case .routeAdded(let route), .routeChanged(let route):
+            routes[route.name] = route
+        case .routeRemoved(let name):
+            routes.removeValue(forKey: name)
+        case .proxyRegistered(let proxy):
+            proxies[proxy.key] = proxy
+        case .proxyDeregistered(let key):
+            proxies.removeValue(forKey: key)
+        case .configRolledBack(let rollback):
+            for name in rollback.removedRoutes { routes.removeValue(forKey: name) }
+            for name in rollback.removedServices { services.removeValue(forKey: name) }
+            for service in rollback.upsertedServices { services[service.name] = service }
+            for route in rollback.upsertedRoutes { routes[route.name] = route }
+        case .declarativeConfigApplied(let applied):
+            lastDeclarativeHash = applied.sourceHash
+            return
+        }
+        version = seq
+    }
+
+    public func applying(_ event: GatewayEvent, seq: UInt64) -> GatewayState {
+        var state = self
+        state.apply(event, seq: seq)
+        return state
+    }
+
+    /// An observation event: the head moves, the configuration version does not.
+    public mutating func skip(seq: UInt64) {
+        head = seq
+    }
+
+    public var configuration: GatewayConfiguration {
+        GatewayConfiguration(services: services, routes: routes)
+    }
+
+    public var sortedServices: [Service] { services.values.sorted { $0.name < $1.name } }
+    public var sortedRoutes: [Route] { routes.values.sorted { $0.name < $1.name } }
+    /// Sorted by key.
+    public var sortedProxies: [Proxy] { proxies.values.sorted { $0.key < $1.key } }
+}

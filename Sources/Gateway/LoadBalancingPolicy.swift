@@ -1,0 +1,11 @@
+/// Envoy's cluster load-balancing policy.
+public enum LoadBalancingPolicy: String, Codable, Hashable, Sendable, CaseIterable {
+    case roundRobin = "round_robin"
+    case leastRequest = "least_request"
+    case random
+    case ringHash = "ring_hash"
+    case maglev
+
+    /// Policies that pick an endpoint from a request hash (a route's hash_policy).
+    public var isHashBased: Bool { self == .ringHash || self == .maglev }
+}
