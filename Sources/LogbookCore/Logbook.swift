@@ -1,0 +1,183 @@
+import EventLog
+import Foundation
+import Gateway
+import Synchronization
+
+/// Who asks for a change, and the guards on it.
+public struct RequestContext: Sendable {
+    public var actor: String
+    public var requestID: String
+    /// A retry with the same key gets the first answer and appends nothing.
+    public var idempotencyKey: String?
+    /// Refuse the change unless the configuration version still equals this (If-Match).
+    public var expectedVersion: UInt64?
+    /// A fingerprint of the request body, so a reused idempotency key with another body is refused.
+    public var requestDigest: [UInt8]
+
+    public init(
+        actor: String = "anonymous", requestID: String = UUID().uuidString.lowercased(),
+        idempotencyKey: String? = nil, expectedVersion: UInt64? = nil, requestDigest: [UInt8] = []
+    ) {
+        self.actor = actor
+        self.requestID = requestID
+        self.idempotencyKey = idempotencyKey
+        self.expectedVersion = expectedVersion
+        self.requestDigest = requestDigest
+    }
+}
+
+/// An event as appended, with its sequence number.
+public struct AppliedEvent: Sendable, Equatable {
+    public let sequence: UInt64
+    public let event: GatewayEvent
+}
+
+/// The answer to a command: durable by the time the caller sees it.
+public struct CommandResult: Sendable {
+    /// The events appended (empty when the command changed nothing).
+    public var events: [AppliedEvent]
+    /// The configuration version after the command.
+    public var version: UInt64
+    public var head: UInt64
+    /// True when an idempotency key matched an earlier request.
+    public var replayed: Bool
+}
+
+/// The write side of Logbook: decide, append, project.
+///
+/// Commands are decided one at a time against the state that includes every event already
+/// queued for the disk, so concurrent commands never validate against a stale state, yet they
+/// share group commits. Each append carries the head it was decided at: if an earlier append
+/// fails, the later ones fail too instead of landing on a state they were not checked against.
+public actor Logbook {
+    public let store: any EventStore
+    public let projection: Projection
+    public let checkpointInterval: UInt64
+    /// The state folded up to the durable head; updated on the writer's completion, in log order.
+    private let durable: Mutex<GatewayState>
+    /// The durable state plus everything queued: what the next command is decided against.
+    private var pending: GatewayState
+
+    public init(store: any EventStore, checkpointInterval: UInt64 = 1000) throws {
+        self.store = store
+        self.projection = Projection(store: store)
+        self.checkpointInterval = max(checkpointInterval, 1)
+        let state = try projection.state(at: store.head)
+        self.durable = Mutex(state)
+        self.pending = state
+        if let last = try store.checkpoint(atOrBefore: state.head), state.head - last.sequence < checkpointInterval {
+            return
+        }
+        if state.head > 0 { saveCheckpoint(state) }
+    }
+
+    /// The state of every acknowledged event.
+    public nonisolated var state: GatewayState { durable.withLock { $0 } }
+
+    /// Decides `command` against the current state, appends its events durably, and answers
+    /// with the new version. A refused command appends nothing.
+    public func execute(_ command: GatewayCommand, context: RequestContext = RequestContext()) async throws
+        -> CommandResult
+    {
+        if let key = context.idempotencyKey, let earlier = try store.idempotencyRecord(for: key) {
+            return try replay(earlier, key: key, context: context)
+        }
+        if let expected = context.expectedVersion, expected != pending.version {
+            throw LogbookError(
+                .preconditionFailed, field: "If-Match",
+                "the configuration is at version \(pending.version), not \(expected)")
+        }
+        let events: [GatewayEvent]
+        do {
+            events = try Decider.decide(command, state: pending)
+        } catch {
+            throw LogbookError(error)
+        }
+        return try await append(events, context: context)
+    }
+
+    /// The events `command` would append now, appending nothing: a dry run.
+    public nonisolated func plan(_ command: GatewayCommand) throws -> [GatewayEvent] {
+        do {
+            return try Decider.decide(command, state: state)
+        } catch {
+            throw LogbookError(error)
+        }
+    }
+
+    /// Appends ConfigRolledBack: services and routes return to what they were at `version`.
+    public func rollback(to version: UInt64, reason: String, context: RequestContext = RequestContext()) async throws
+        -> CommandResult
+    {
+        let target = try projection.state(at: min(version, store.head))
+        return try await execute(.rollback(toVersion: version, reason: reason, target: target), context: context)
+    }
+
+    private func append(_ events: [GatewayEvent], context: RequestContext) async throws -> CommandResult {
+        let first = pending.head + 1
+        let applied = events.enumerated().map { AppliedEvent(sequence: first + UInt64($0.offset), event: $0.element) }
+        let request = AppendRequest(
+            events: events.map(EventCoding.newEvent), actor: context.actor, requestID: context.requestID,
+            expectedHead: events.isEmpty ? nil : pending.head, idempotencyKey: context.idempotencyKey,
+            requestDigest: context.requestDigest)
+        for event in applied { pending.apply(event.event, seq: event.sequence) }
+        let outcome: AppendResult
+        do {
+            outcome = try await withCheckedThrowingContinuation { continuation in
+                store.enqueue(request) { [self] result in
+                    // The writer completes appends in log order, so the durable fold stays in order.
+                    if case .success(let appended) = result, !appended.replayed, appended.sequences != nil {
+                        let (old, new) = self.durable.withLock { state in
+                            let old = state.head
+                            for event in applied { state.apply(event.event, seq: event.sequence) }
+                            return (old, state)
+                        }
+                        if new.head / self.checkpointInterval > old / self.checkpointInterval {
+                            self.saveCheckpoint(new)
+                        }
+                    }
+                    continuation.resume(with: result.mapError { $0 })
+                }
+            }
+        } catch let error as EventLogError {
+            // Everything queued after a failed append fails with it; start again from the disk.
+            pending = durable.withLock { $0 }
+            throw LogbookError(error)
+        }
+        if outcome.replayed, let key = context.idempotencyKey {
+            pending = durable.withLock { $0 }
+            let record = IdempotencyRecord(
+                sequences: outcome.sequences, head: outcome.head, recordedAt: outcome.recordedAt,
+                requestDigest: context.requestDigest)
+            return try replay(record, key: key, context: context)
+        }
+        let version = applied.last(where: { $0.event.changesConfiguration })?.sequence
+        return CommandResult(
+            events: applied, version: version ?? durable.withLock { $0.version }, head: outcome.head, replayed: false)
+    }
+
+    /// The first answer to an idempotency key, rebuilt from the log.
+    private func replay(_ record: IdempotencyRecord, key: String, context: RequestContext) throws -> CommandResult {
+        guard record.requestDigest == context.requestDigest else {
+            throw LogbookError(
+                .idempotencyMismatch, field: "Idempotency-Key",
+                "the key '\(key)' was already used for a different request")
+        }
+        var events = [AppliedEvent]()
+        if let sequences = record.sequences {
+            for sequence in sequences {
+                guard let envelope = try store.envelope(at: sequence) else { continue }
+                events.append(AppliedEvent(sequence: sequence, event: try EventCoding.event(of: envelope)))
+            }
+        }
+        let version = try projection.state(at: record.head).version
+        return CommandResult(events: events, version: version, head: record.head, replayed: true)
+    }
+
+    private nonisolated func saveCheckpoint(_ state: GatewayState) {
+        let store = self.store
+        Task.detached(priority: .background) {
+            try? await store.saveCheckpoint(sequence: state.head, state: CheckpointFormat.encode(state))
+        }
+    }
+}

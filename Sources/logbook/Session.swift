@@ -1,0 +1,85 @@
+import EventLog
+import Foundation
+import Gateway
+import LogbookCore
+
+/// An open log and the Logbook over it, for one CLI command.
+struct Session {
+    let store: LMDBEventStore
+    let logbook: Logbook
+
+    /// Opens the log in `directory`. Commands that only read refuse a directory with no log,
+    /// rather than creating an empty one by accident.
+    static func open(_ directory: DataDirectory, create: Bool = false, options: EventLogOptions = EventLogOptions())
+        throws -> Session
+    {
+        let path = directory.resolved
+        if !create && !FileManager.default.fileExists(atPath: path + "/data.mdb") {
+            throw LogbookError(
+                .notFound, field: "--data-dir",
+                "no log in \(path) (run `logbook apply FILE` or `logbook import FILE` first, or pass --data-dir)")
+        }
+        let store: LMDBEventStore
+        do {
+            store = try LMDBEventStore(directory: path, options: options)
+        } catch let error as EventLogError {
+            throw LogbookError(error.code == .corrupt ? .corrupt : .storage, error.message)
+        }
+        return Session(store: store, logbook: try Logbook(store: store))
+    }
+
+    func close() {
+        store.close()
+    }
+}
+
+/// Formatting shared by the commands that print events and versions.
+enum Format {
+    static func time(_ milliseconds: Int64) -> String {
+        Timestamp.iso8601(milliseconds: milliseconds)
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// One audit line as JSON: the envelope's fields and the decoded event.
+    static func eventJSON(_ recorded: RecordedEvent) -> String {
+        let envelope = recorded.envelope
+        let header: [String: String] = [
+            "recorded_at": time(envelope.recordedAt), "actor": envelope.actor, "request_id": envelope.requestID,
+            "type": envelope.type, "hash": Hex.encode(envelope.hash),
+        ]
+        var text = String(json(header).dropLast())
+        text += ",\"seq\":\(envelope.sequence),\"schema_version\":\(envelope.schemaVersion)"
+        text += ",\"entities\":" + json(envelope.entities)
+        text += ",\"event\":" + String(decoding: recorded.event.payloadJSON(), as: UTF8.self) + "}"
+        return text
+    }
+}
+
+extension Route {
+    /// `prefix /api/ -> rest-api`, for the state summary.
+    var summaryLine: String {
+        let match =
+            match.prefix.map { "prefix \($0)" } ?? match.path.map { "path \($0)" } ?? match.regex.map { "regex \($0)" }
+            ?? ""
+        let target: String =
+            switch destination {
+            case .service(let name): name
+            case .weighted(let split): split.map { "\($0.service) \($0.weight)%" }.joined(separator: ", ")
+            }
+        return "\(match) -> \(target)"
+    }
+}
+
+extension Proxy {
+    var portsLine: String {
+        [("host", host), ("http", httpPort.map(String.init)), ("grpc", grpcPort.map(String.init)),
+         ("admin", adminPort.map(String.init))]
+            .compactMap { label, value in value.map { "\(label) \($0)" } }
+            .joined(separator: "  ")
+    }
+}
