@@ -5,7 +5,9 @@ public struct CircuitBreakers: Codable, Equatable, Hashable, Sendable {
     public var maxRequests: Int
     public var maxRetries: Int
 
-    public init(maxConnections: Int = 1024, maxPendingRequests: Int = 1024, maxRequests: Int = 1024, maxRetries: Int = 3) {
+    public init(
+        maxConnections: Int = 1024, maxPendingRequests: Int = 1024, maxRequests: Int = 1024, maxRetries: Int = 3
+    ) {
         self.maxConnections = maxConnections
         self.maxPendingRequests = maxPendingRequests
         self.maxRequests = maxRequests

@@ -19,7 +19,8 @@ public struct ConfigDuration: Hashable, Comparable, Sendable, Codable, CustomStr
         lhs.milliseconds < rhs.milliseconds
     }
 
-    static let acceptedForms = "a non-negative number followed by ms, s, m or h (e.g. \"250ms\", \"5s\", \"1.5s\", \"2m\", \"1h\")"
+    static let acceptedForms =
+        "a non-negative number followed by ms, s, m or h (e.g. \"250ms\", \"5s\", \"1.5s\", \"2m\", \"1h\")"
 
     /// Parses "250ms", "1.5s", "2m", "1h"; nil unless the value is a whole, non-negative number of milliseconds.
     public init?(parsing text: String) {

@@ -47,7 +47,9 @@ extension GatewayEvent {
         return writer.bytes
     }
 
-    public static func decode(type: String, schemaVersion: UInt16, payload: [UInt8]) throws(PayloadError) -> GatewayEvent {
+    public static func decode(type: String, schemaVersion: UInt16, payload: [UInt8]) throws(PayloadError)
+        -> GatewayEvent
+    {
         // withUnsafeBytes rethrows untyped errors, so the typed error travels in a Result.
         let result = payload.withUnsafeBytes { buffer in
             Result { () throws(PayloadError) in try decode(type: type, schemaVersion: schemaVersion, payload: buffer) }
@@ -89,7 +91,8 @@ extension GatewayEvent {
         case EventType.proxyRegistered: return .proxyRegistered(try reader.read(Proxy.self))
         case EventType.proxyDeregistered: return .proxyDeregistered(key: try reader.readString())
         case EventType.configRolledBack: return .configRolledBack(try reader.read(ConfigRollback.self))
-        case EventType.declarativeConfigApplied: return .declarativeConfigApplied(try reader.read(DeclarativeApplied.self))
+        case EventType.declarativeConfigApplied:
+            return .declarativeConfigApplied(try reader.read(DeclarativeApplied.self))
         default: throw PayloadError("unknown event type '\(type)'")
         }
     }

@@ -32,6 +32,12 @@ public enum GatewayEvent: Equatable, Sendable {
         EventType.currentSchemaVersion(for: type) ?? 0
     }
 
+    /// The schema version this build writes for `type`; nil for an unknown type.
+    public static func currentSchemaVersion(for type: String) -> UInt16? {
+        EventType.currentSchemaVersion(for: type)
+    }
+
+    /// Every case today is configuration; observation events (proxy connected, ACK, NACK) come later.
     public var kind: EventKind { .configuration }
 
     /// The entities an event concerns, for the log's by-entity index.
@@ -85,7 +91,8 @@ public enum GatewayEvent: Equatable, Sendable {
     }
 
     private static func describe(_ route: Route) -> String {
-        let match = route.match.prefix.map { "prefix \($0)" } ?? route.match.path.map { "path \($0)" }
+        let match =
+            route.match.prefix.map { "prefix \($0)" } ?? route.match.path.map { "path \($0)" }
             ?? route.match.regex.map { "regex \($0)" } ?? "no match"
         switch route.destination {
         case .service(let service): return "\(match) -> \(service)"

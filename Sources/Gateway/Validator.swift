@@ -20,7 +20,8 @@ enum Validator {
             let alphabet = node ? "[a-z0-9-._]" : "[a-z0-9-]"
             throw .invalid(
                 field,
-                "invalid name '\(name)': use \(alphabet), 1 to 63 characters, starting and ending with a letter or digit"
+                "invalid name '\(name)': use \(alphabet), 1 to 63 characters, "
+                    + "starting and ending with a letter or digit"
             )
         }
     }
@@ -114,7 +115,8 @@ enum Validator {
         for (index, endpoint) in service.endpoints.enumerated() {
             let field = "\(path).endpoints[\(index)]"
             guard isValidHost(endpoint.host) else {
-                throw .invalid(field, "invalid host '\(endpoint.host)': expected an IPv4 address, IPv6 address or DNS name")
+                throw .invalid(
+                    field, "invalid host '\(endpoint.host)': expected an IPv4 address, IPv6 address or DNS name")
             }
             try checkPort(endpoint.port, at: field)
             guard seen.insert(endpoint).inserted else {
@@ -198,7 +200,8 @@ enum Validator {
             for token in tokens where !retryOnTokens.contains(token) {
                 throw .invalid(
                     "\(field).retry_on",
-                    "unknown retry_on condition '\(token)'; expected any of \(retryOnTokens.sorted().joined(separator: ", "))"
+                    "unknown retry_on condition '\(token)'; expected any of "
+                        + retryOnTokens.sorted().joined(separator: ", ")
                 )
             }
             try checkRange(retry.numRetries, 0...10, at: "\(field).num_retries")
@@ -241,7 +244,9 @@ enum Validator {
         for (index, header) in match.headers.enumerated() {
             let field = "\(path).headers[\(index)]"
             // A leading ':' is allowed for pseudo-headers such as :authority.
-            if header.name.isEmpty || header.name.dropFirst().contains(":") || header.name.contains(where: \.isWhitespace) {
+            if header.name.isEmpty || header.name.dropFirst().contains(":")
+                || header.name.contains(where: \.isWhitespace)
+            {
                 throw .invalid("\(field).name", "invalid header name '\(header.name)'")
             }
             let kinds = [header.exact != nil, header.prefix != nil, header.regex != nil, header.present != nil]

@@ -1,0 +1,130 @@
+/// Validates a command against the current state and returns the events it produces (none for a no-op).
+public enum Decider {
+    public static func decide(_ command: GatewayCommand, state: GatewayState) throws(ValidationError) -> [GatewayEvent]
+    {
+        let events: [GatewayEvent]
+        switch command {
+        case .registerService(let service):
+            if state.services[service.name] != nil {
+                throw ValidationError(
+                    code: .duplicate,
+                    field: "service.name",
+                    message: "service '\(service.name)' already exists"
+                )
+            }
+            try Validator.check(service, at: "service")
+            events = [.serviceRegistered(service)]
+
+        case .updateService(let service):
+            guard let existing = state.services[service.name] else { throw notFound("service", service.name) }
+            if existing == service { return [] }
+            try Validator.check(service, at: "service")
+            events = [.serviceUpdated(service)]
+
+        case .removeService(let name):
+            guard state.services[name] != nil else { throw notFound("service", name) }
+            let users = state.sortedRoutes.filter { $0.referencedServices.contains(name) }.map(\.name)
+            if !users.isEmpty {
+                let list = users.map { "'\($0)'" }.joined(separator: ", ")
+                throw ValidationError(
+                    code: .inUse,
+                    field: "service",
+                    message: "service '\(name)' is still used by route\(users.count == 1 ? "" : "s") \(list)"
+                )
+            }
+            events = [.serviceRemoved(name: name)]
+
+        case .addRoute(let route):
+            if state.routes[route.name] != nil {
+                throw ValidationError(
+                    code: .duplicate, field: "route.name", message: "route '\(route.name)' already exists")
+            }
+            try Validator.check(route, at: "route")
+            try Validator.checkReferences(of: route, services: state.services, previous: GatewayState(), at: "route")
+            events = [.routeAdded(route)]
+
+        case .changeRoute(let route):
+            guard let existing = state.routes[route.name] else { throw notFound("route", route.name) }
+            if existing == route { return [] }
+            try Validator.check(route, at: "route")
+            try Validator.checkReferences(of: route, services: state.services, previous: GatewayState(), at: "route")
+            events = [.routeChanged(route)]
+
+        case .removeRoute(let name):
+            guard state.routes[name] != nil else { throw notFound("route", name) }
+            events = [.routeRemoved(name: name)]
+
+        case .registerProxy(let proxy):
+            try Validator.check(proxy, at: "proxy")
+            if state.proxies[proxy.key] != nil {
+                throw ValidationError(
+                    code: .duplicate, field: "proxy", message: "\(proxy.entity) is already registered")
+            }
+            events = [.proxyRegistered(proxy)]
+
+        case .updateProxy(let proxy):
+            guard let existing = state.proxies[proxy.key] else {
+                throw ValidationError(code: .notFound, field: "proxy", message: "\(proxy.entity) is not registered")
+            }
+            if existing == proxy { return [] }
+            try Validator.check(proxy, at: "proxy")
+            events = [.proxyRegistered(proxy)]
+
+        case .deregisterProxy(let key):
+            guard state.proxies[key] != nil else {
+                throw ValidationError(
+                    code: .notFound,
+                    field: "proxy",
+                    message: "\(Proxy.entity(forKey: key)) is not registered"
+                )
+            }
+            events = [.proxyDeregistered(key: key)]
+
+        case .rollback(let version, let reason, let target):
+            events = try rollback(to: version, reason: reason, target: target, state: state)
+
+        case .applyDeclarative(let config, let sourceHash):
+            events = try DeclarativePlan(config: config, sourceHash: sourceHash, state: state).events()
+        }
+        try checkResult(of: events, on: state)
+        return events
+    }
+
+    /// No command may leave a state with dangling references or colliding ports.
+    static func checkResult(of events: [GatewayEvent], on state: GatewayState) throws(ValidationError) {
+        guard !events.isEmpty else { return }
+        var next = state
+        for (offset, event) in events.enumerated() { next.apply(event, seq: state.head + UInt64(offset) + 1) }
+        try Validator.checkState(next, previous: state)
+    }
+
+    static func rollback(
+        to version: UInt64,
+        reason: String,
+        target: GatewayState,
+        state: GatewayState
+    ) throws(ValidationError) -> [GatewayEvent] {
+        guard version >= 1, version <= state.head else {
+            throw .invalid("version", "cannot roll back to version \(version): the log holds versions 1..\(state.head)")
+        }
+        guard !reason.allSatisfy(\.isWhitespace) else {
+            throw .invalid("reason", "a rollback needs a reason")
+        }
+        let rollback = ConfigRollback(
+            targetVersion: version,
+            reason: reason,
+            upsertedServices: target.sortedServices.filter { state.services[$0.name] != $0 },
+            removedServices: state.services.keys.filter { target.services[$0] == nil }.sorted(),
+            upsertedRoutes: target.sortedRoutes.filter { state.routes[$0.name] != $0 },
+            removedRoutes: state.routes.keys.filter { target.routes[$0] == nil }.sorted()
+        )
+        let unchanged =
+            rollback.upsertedServices.isEmpty && rollback.removedServices.isEmpty
+            && rollback.upsertedRoutes.isEmpty && rollback.removedRoutes.isEmpty
+        return unchanged ? [] : [.configRolledBack(rollback)]
+    }
+
+    private static func notFound(_ kind: String, _ name: String) -> ValidationError {
+        ValidationError(code: .notFound, field: kind, message: "\(kind) '\(name)' does not exist")
+    }
+}

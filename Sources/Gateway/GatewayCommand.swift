@@ -1,0 +1,15 @@
+/// A request to change the configuration; `Decider` turns it into events or refuses it.
+public enum GatewayCommand: Sendable {
+    case registerService(Service)
+    case updateService(Service)
+    case removeService(name: String)
+    case addRoute(Route)
+    case changeRoute(Route)
+    case removeRoute(name: String)
+    case registerProxy(Proxy)
+    case updateProxy(Proxy)
+    case deregisterProxy(key: String)
+    /// `target` is the state at `toVersion`, rebuilt by the caller from the log.
+    case rollback(toVersion: UInt64, reason: String, target: GatewayState)
+    case applyDeclarative(DeclarativeConfig, sourceHash: String)
+}
