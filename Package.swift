@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogbookCoreTests",
-            dependencies: ["LogbookCore", "Gateway", "EventLog"],
+            dependencies: ["LogbookCore", "Gateway", "EventLog", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

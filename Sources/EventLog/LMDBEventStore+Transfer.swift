@@ -14,9 +14,13 @@ extension LMDBEventStore {
 
     /// Appends exported envelopes as they are (times, actors and hashes kept), checking every
     /// checksum and link first. The first one must continue this log's chain, so an import goes
-    /// into an empty log or continues the very log it came from. Returns how many were imported.
+    /// into an empty log or continues the very log it came from. `check` may refuse an envelope
+    /// (a payload the domain cannot read) before anything of its batch is written. Returns how
+    /// many were imported.
     @discardableResult
-    public func importLines(_ lines: some Sequence<String>, batchSize: Int = 5000) throws -> UInt64 {
+    public func importLines(
+        _ lines: some Sequence<String>, batchSize: Int = 5000, check: (Envelope) throws -> Void = { _ in }
+    ) throws -> UInt64 {
         let decoder = JSONDecoder()
         var tip = chain.withLock { $0 }
         var batch = [(sequence: UInt64, bytes: [UInt8], recordedAt: Int64, entities: [String])]()
@@ -34,6 +38,11 @@ extension LMDBEventStore {
                 throw EventLogError(.invalidEvent, "line \(lineNumber): not an envelope record (\(error))")
             }
             let bytes = try checkImported(envelope, after: tip, line: lineNumber)
+            do {
+                try check(envelope)
+            } catch {
+                throw EventLogError(.invalidEvent, "line \(lineNumber): \(error)")
+            }
             tip = ChainHead(sequence: envelope.sequence, hash: envelope.hash, recordedAt: envelope.recordedAt)
             batch.append((envelope.sequence, bytes, envelope.recordedAt, envelope.entities))
             if batch.count >= batchSize {

@@ -50,9 +50,9 @@ public struct CommandResult: Sendable {
 /// share group commits. Each append carries the head it was decided at: if an earlier append
 /// fails, the later ones fail too instead of landing on a state they were not checked against.
 public actor Logbook {
-    public let store: any EventStore
-    public let projection: Projection
-    public let checkpointInterval: UInt64
+    public nonisolated let store: any EventStore
+    public nonisolated let projection: Projection
+    public nonisolated let checkpointInterval: UInt64
     /// The state folded up to the durable head; updated on the writer's completion, in log order.
     private let durable: Mutex<GatewayState>
     /// The durable state plus everything queued: what the next command is decided against.
@@ -65,10 +65,21 @@ public actor Logbook {
         let state = try projection.state(at: store.head)
         self.durable = Mutex(state)
         self.pending = state
-        if let last = try store.checkpoint(atOrBefore: state.head), state.head - last.sequence < checkpointInterval {
-            return
+    }
+
+    /// Writes the checkpoints a log lacks (an imported or generated log has none), one every
+    /// `checkpointInterval` events from the newest one it has; returns how many were written.
+    @discardableResult
+    public func writeMissingCheckpoints() async throws -> Int {
+        let head = store.head
+        var state = try projection.nearestCheckpoint(atOrBefore: head)
+        var written = 0
+        while state.head + checkpointInterval <= head {
+            state = try projection.fold(state, through: (state.head / checkpointInterval + 1) * checkpointInterval)
+            try await store.saveCheckpoint(sequence: state.head, state: CheckpointFormat.encode(state))
+            written += 1
         }
-        if state.head > 0 { saveCheckpoint(state) }
+        return written
     }
 
     /// The state of every acknowledged event.

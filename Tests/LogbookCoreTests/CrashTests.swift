@@ -1,0 +1,45 @@
+import EventLog
+import Foundation
+import Testing
+
+@Suite("Crash safety", .serialized)
+struct CrashTests {
+    @Test("after SIGKILL at random moments every acknowledged event is present and the chain verifies")
+    func killedWriterLosesNothingAcknowledged() async throws {
+        let dir = try TemporaryDirectory()
+        var random = SeededGenerator(state: UInt64(Date().timeIntervalSince1970))
+        var acknowledged = Set<UInt64>()
+        for round in 1...5 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: logbookExecutable)
+            process.arguments = ["append-loop", "--data-dir", dir.path, "--writers", "4"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Let it get going, then kill it at a random moment.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...900, using: &random)))
+            kill(process.processIdentifier, SIGKILL)
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "round \(round): the writer must have been killed")
+            // Only complete lines were acknowledged; a torn last line was not.
+            var text = String(decoding: data, as: UTF8.self)
+            if !text.hasSuffix("\n"), let cut = text.lastIndex(of: "\n") { text = String(text[...cut]) }
+            let seen = text.split(separator: "\n").compactMap { UInt64($0) }
+            #expect(!seen.isEmpty, "round \(round): the writer acknowledged nothing")
+            acknowledged.formUnion(seen)
+
+            let store = try LMDBEventStore(directory: dir.path)
+            defer { store.close() }
+            let report = try store.verify()
+            #expect(report.isValid, "round \(round): \(report.problem ?? "")")
+            #expect(report.checked == store.head)
+            let missing = acknowledged.filter { $0 > store.head }
+            #expect(missing.isEmpty, "round \(round): acknowledged but lost: \(missing.sorted().prefix(5))")
+            for sequence in acknowledged.sorted().suffix(20) {
+                #expect(try store.envelope(at: sequence) != nil)
+            }
+        }
+    }
+}
