@@ -1,3 +1,5 @@
+import Foundation
+
 /// Event type names and the one table of their current schema versions.
 public enum EventType {
     public static let serviceRegistered = "ServiceRegistered"
@@ -32,4 +34,17 @@ public enum EventType {
     }
 
     public static var allTypes: [String] { currentSchemaVersions.keys.sorted() }
+
+    /// Each known type's name as bytes, with its name and current schema, sorted by name.
+    private static let known: [(bytes: [UInt8], name: String, schema: UInt16)] =
+        currentSchemaVersions.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.key, $0.value) }
+
+    /// Finds a stored type name among the known ones without making a String: the fold's path.
+    static func lookUp(_ bytes: UnsafeRawBufferPointer) -> (name: String, schema: UInt16)? {
+        for entry in known where entry.bytes.count == bytes.count {
+            let equal = entry.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            if equal { return (entry.name, entry.schema) }
+        }
+        return nil
+    }
 }

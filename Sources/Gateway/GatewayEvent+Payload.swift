@@ -57,6 +57,22 @@ extension GatewayEvent {
         return try result.get()
     }
 
+    /// Decodes from the stored type name's bytes, making no String for it: the fold's path.
+    public static func decode(
+        typeName: UnsafeRawBufferPointer,
+        schemaVersion: UInt16,
+        payload: UnsafeRawBufferPointer
+    ) throws(PayloadError) -> GatewayEvent {
+        guard let known = EventType.lookUp(typeName) else {
+            let type = String(decoding: typeName, as: UTF8.self)
+            throw PayloadError("unknown event type '\(type)' (schema version \(schemaVersion))")
+        }
+        guard schemaVersion == known.schema else {
+            return try Upcaster.upcast(type: known.name, schemaVersion: schemaVersion, payload: payload)
+        }
+        return try decodeCurrent(type: known.name, schemaVersion: schemaVersion, payload: payload)
+    }
+
     /// Decodes a stored payload; older schema versions go through `Upcaster`.
     public static func decode(
         type: String,
@@ -69,6 +85,12 @@ extension GatewayEvent {
         guard schemaVersion == current else {
             return try Upcaster.upcast(type: type, schemaVersion: schemaVersion, payload: payload)
         }
+        return try decodeCurrent(type: type, schemaVersion: schemaVersion, payload: payload)
+    }
+
+    private static func decodeCurrent(
+        type: String, schemaVersion: UInt16, payload: UnsafeRawBufferPointer
+    ) throws(PayloadError) -> GatewayEvent {
         var reader = BinaryReader(payload)
         let event: GatewayEvent
         do {

@@ -24,7 +24,7 @@ public struct Projection: Sendable {
             }
             do {
                 let event = try GatewayEvent.decode(
-                    type: try view.type, schemaVersion: try view.schemaVersion, payload: try view.payload)
+                    typeName: try view.typeBytes, schemaVersion: try view.schemaVersion, payload: try view.payload)
                 state.apply(event, seq: sequence)
             } catch let error as PayloadError {
                 failure = LogbookError(.corrupt, "event \(sequence): \(error.message)")

@@ -121,11 +121,18 @@ struct LogGenerator {
             healthCheck: HealthCheck(path: "/health"), circuitBreakers: CircuitBreakers())
     }
 
+    /// About 150 bytes of payload: a header match, a retry policy and CORS, like a real edge route.
     private func route(_ index: Int, revision: Int) -> Route {
         Route(
-            name: "route-\(index)", listener: .http, match: RouteMatch(prefix: "/api/v1/resource-\(index)/"),
+            name: "route-\(index)", listener: .http,
+            match: RouteMatch(
+                prefix: "/api/v1/resource-\(index)/",
+                headers: [HeaderMatch(name: "x-tenant", exact: "tenant-\(index % 97)")]),
             destination: .service("service-\(index % services)"),
             timeout: .milliseconds(Int64(1000 + revision % 29_000)),
-            retryPolicy: RetryPolicy(retryOn: "5xx,reset", numRetries: 2, perTryTimeout: .seconds(2)))
+            retryPolicy: RetryPolicy(retryOn: "5xx,reset", numRetries: 2, perTryTimeout: .seconds(2)),
+            cors: CorsPolicy(
+                allowOrigins: ["https://app.example.com"], allowMethods: ["GET", "POST"],
+                allowHeaders: ["content-type", "authorization"]))
     }
 }

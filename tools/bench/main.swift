@@ -9,8 +9,10 @@ try FileManager.default.createDirectory(atPath: root, withIntermediateDirectorie
 defer { try? FileManager.default.removeItem(atPath: root) }
 
 let valueSize = 250
-note("raw LMDB baselines and durable appends, \(arguments.rounds) interleaved rounds")
-report = try await AppendBenchmarks(root: root, rounds: arguments.rounds, valueSize: valueSize).run(report)
+if !arguments.foldOnly {
+    note("raw LMDB baselines and durable appends, \(arguments.rounds) interleaved rounds")
+    report = try await AppendBenchmarks(root: root, rounds: arguments.rounds, valueSize: valueSize).run(report)
+}
 note("generating a log of \(arguments.events) events over 1,000 services and 5,000 routes")
 report = try await FoldBenchmarks(root: root, events: arguments.events, rounds: arguments.rounds).run(report)
 
@@ -28,6 +30,8 @@ struct BenchArguments {
     var output: String?
     var events = 1_000_000
     var rounds = 5
+    /// Skip the append section (for profiling the fold).
+    var foldOnly = false
 
     init(_ args: ArraySlice<String>) {
         var iterator = args.makeIterator()
@@ -36,8 +40,9 @@ struct BenchArguments {
             case "--output": output = iterator.next()
             case "--events": events = iterator.next().flatMap(Int.init) ?? events
             case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
+            case "--fold-only": foldOnly = true
             default:
-                FileHandle.standardError.write(Data("usage: logbook-bench [--output FILE] [--events N] [--rounds N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: logbook-bench [--output FILE] [--events N] [--rounds N] [--fold-only]\n".utf8))
                 exit(2)
             }
         }
