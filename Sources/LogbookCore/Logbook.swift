@@ -57,6 +57,8 @@ public actor Logbook {
     private let durable: Mutex<GatewayState>
     /// The durable state plus everything queued: what the next command is decided against.
     private var pending: GatewayState
+    /// Idempotency keys whose first request is still on its way to the disk.
+    private var keysInFlight = Set<String>()
 
     public init(store: any EventStore, checkpointInterval: UInt64 = 1000) throws {
         self.store = store
@@ -90,8 +92,15 @@ public actor Logbook {
     public func execute(_ command: GatewayCommand, context: RequestContext = RequestContext()) async throws
         -> CommandResult
     {
-        if let key = context.idempotencyKey, let earlier = try store.idempotencyRecord(for: key) {
-            return try replay(earlier, key: key, context: context)
+        if let key = context.idempotencyKey {
+            if let earlier = try store.idempotencyRecord(for: key) {
+                return try replay(earlier, key: key, context: context)
+            }
+            guard !keysInFlight.contains(key) else {
+                throw LogbookError(
+                    .conflict, field: "Idempotency-Key",
+                    "a request with the key '\(key)' is still being written; retry to get its answer")
+            }
         }
         if let expected = context.expectedVersion, expected != pending.version {
             throw LogbookError(
@@ -132,6 +141,8 @@ public actor Logbook {
             expectedHead: events.isEmpty ? nil : pending.head, idempotencyKey: context.idempotencyKey,
             requestDigest: context.requestDigest)
         for event in applied { pending.apply(event.event, seq: event.sequence) }
+        if let key = context.idempotencyKey { keysInFlight.insert(key) }
+        defer { if let key = context.idempotencyKey { keysInFlight.remove(key) } }
         let outcome: AppendResult
         do {
             outcome = try await withCheckedThrowingContinuation { continuation in
