@@ -110,10 +110,10 @@ extension LMDBEventStore {
             if query.descending {
                 entry = try cursor.seek(atMost: StorageKeys.time((query.until ?? .max) &- 1, .max))
             } else {
-                entry = try cursor.seek(atLeast: StorageKeys.time(query.since ?? 0, 0))
+                entry = try cursor.seek(atLeast: StorageKeys.time(query.since ?? .min, 0))
             }
             while let current = entry {
-                let time = StorageKeys.leadingInt64(current.key)
+                let time = StorageKeys.leadingTime(current.key)
                 if query.descending, let since = query.since, time < since { return }
                 if !query.descending, let until = query.until, time >= until { return }
                 guard try visit(StorageKeys.trailingSequence(current.key)) else { return }

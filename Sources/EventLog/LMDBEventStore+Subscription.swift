@@ -1,6 +1,9 @@
 extension LMDBEventStore {
     /// Catches up from `after` in pages, then waits for each new head and reads what it added.
     public func subscribe(after: UInt64) -> AsyncThrowingStream<Envelope, any Error> {
+        if writer.isClosed {
+            return AsyncThrowingStream { $0.finish(throwing: EventLogError(.closed, "the event log is closed")) }
+        }
         let (heads, headContinuation) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
         let id = registerSubscriber(headContinuation)
         return AsyncThrowingStream { continuation in

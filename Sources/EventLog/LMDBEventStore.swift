@@ -46,7 +46,7 @@ public final class LMDBEventStore: EventStore {
     let chain: Mutex<ChainHead>
     let subscribers = Mutex<[UInt64: AsyncStream<UInt64>.Continuation]>([:])
     private let subscriberCounter = Atomic<UInt64>(0)
-    private let writer: LogWriter
+    let writer: LogWriter
 
     /// Opens or creates the log in `directory`. A corrupt tail is refused unless the options say
     /// otherwise, with a message that names the event and how to recover.
@@ -78,8 +78,15 @@ public final class LMDBEventStore: EventStore {
         let head = try Self.loadHead(environment, tables, options: options)
         chain.withLock { $0 = head }
         writer = LogWriter(maxBatch: options.maxBatch)
+        // Weak: queued work must not keep a store alive, nor touch one that is going away.
         writer.start(
-            process: { [unowned self] batch in self.commit(batch) },
+            process: { [weak self] batch in
+                guard let self else {
+                    for job in batch { job.fail(EventLogError(.closed, "the event log is closed")) }
+                    return
+                }
+                self.commit(batch)
+            },
             idle: { [environment] in _ = try? environment.checkStaleReaders() })
     }
 

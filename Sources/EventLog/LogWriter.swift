@@ -33,9 +33,16 @@ final class LogWriter: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let maxBatch: Int
     private var started = false
+    private var thread: Thread?
 
     init(maxBatch: Int) {
-        self.maxBatch = maxBatch
+        self.maxBatch = max(maxBatch, 1)
+    }
+
+    var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
     }
 
     /// Starts the thread: `process` runs on it with each batch; `idle` after a minute without work.
@@ -43,6 +50,7 @@ final class LogWriter: @unchecked Sendable {
         started = true
         let thread = Thread { [self] in run(process: process, idle: idle) }
         thread.name = "logbook.eventlog.writer"
+        self.thread = thread
         thread.start()
     }
 
@@ -58,14 +66,15 @@ final class LogWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Finishes queued jobs, then stops the thread.
+    /// Finishes queued jobs, then stops the thread. Called on the writer thread itself (the
+    /// store's last reference dropped during a commit), it only asks the loop to end.
     func close() {
         condition.lock()
         let wasClosed = closed
         closed = true
         condition.signal()
         condition.unlock()
-        if !wasClosed && started { finished.wait() }
+        if !wasClosed && started && Thread.current !== thread { finished.wait() }
     }
 
     private func run(process: ([WriteJob]) -> Void, idle: () -> Void) {

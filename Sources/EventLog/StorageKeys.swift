@@ -4,9 +4,10 @@ enum StorageKeys {
         withUnsafeBytes(of: value.bigEndian) { Array($0) }
     }
 
-    /// `by_time`: recorded-at then sequence, so equal times keep log order.
+    /// `by_time`: recorded-at then sequence, so equal times keep log order. The sign bit is
+    /// flipped so that times before 1970 sort before later ones.
     static func time(_ milliseconds: Int64, _ sequence: UInt64) -> [UInt8] {
-        var key = withUnsafeBytes(of: UInt64(bitPattern: milliseconds).bigEndian) { Array($0) }
+        var key = withUnsafeBytes(of: (UInt64(bitPattern: milliseconds) ^ signBit).bigEndian) { Array($0) }
         key.append(contentsOf: self.sequence(sequence))
         return key
     }
@@ -33,12 +34,15 @@ enum StorageKeys {
         return value
     }
 
-    static func leadingInt64(_ key: UnsafeRawBufferPointer) -> Int64 {
+    /// The recorded-at time at the front of a `by_time` key.
+    static func leadingTime(_ key: UnsafeRawBufferPointer) -> Int64 {
         guard key.count >= 8 else { return 0 }
         var value: UInt64 = 0
         for byte in key[0..<8] { value = value << 8 | UInt64(byte) }
-        return Int64(bitPattern: value)
+        return Int64(bitPattern: value ^ signBit)
     }
+
+    private static let signBit: UInt64 = 1 << 63
 }
 
 /// The idempotency table's value: first and last sequence (0 when none), head, time, digest.

@@ -10,6 +10,8 @@ import Foundation
 public final class Environment: @unchecked Sendable {
     let env: OpaquePointer
     public let path: String
+    /// LMDB refuses write transactions in a read-only environment.
+    let isReadOnly: Bool
     /// Readers and writers hold it shared; growing the map takes it exclusively, because
     /// `mdb_env_set_mapsize` must not run while this process has a transaction open.
     private let resizeLock = ReadWriteLock()
@@ -32,6 +34,7 @@ public final class Environment: @unchecked Sendable {
         }
         self.env = handle
         self.path = path
+        self.isReadOnly = options.flags.contains(.readOnly)
         _ = try? checkStaleReaders()
     }
 
@@ -71,10 +74,24 @@ public final class Environment: @unchecked Sendable {
 
     /// Opens (and with `.create`, creates) a named database.
     public func openDatabase(_ name: String, flags: DatabaseFlags = [.create]) throws -> Database {
-        try write { txn in
+        func open(_ txn: some TransactionReading) throws -> Database {
             var dbi: MDB_dbi = 0
             try LMDBError.check(mdb_dbi_open(txn.txn, name, flags.rawValue, &dbi), "mdb_dbi_open(\(name))")
             return Database(dbi: dbi, name: name)
+        }
+        guard isReadOnly else { return try write(open) }
+        // A handle opened in a read transaction survives only if that transaction commits.
+        return try resizeLock.withShared {
+            let txn = try beginTransaction(readOnly: true)
+            let database: Database
+            do {
+                database = try open(ReadTransaction(txn: txn))
+            } catch {
+                mdb_txn_abort(txn)
+                throw error
+            }
+            try LMDBError.check(mdb_txn_commit(txn), "mdb_txn_commit")
+            return database
         }
     }
 

@@ -1,0 +1,48 @@
+import Foundation
+import LMDB
+
+/// Runs `body` with the path of a fresh directory under the system's temporary directory, and
+/// removes the directory when `body` returns or throws. Environments opened inside `body` must
+/// not outlive it.
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("lmdb-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url.path)
+}
+
+/// A fresh subdirectory of `parent` (LMDB wants the directory to exist before it opens).
+func makeDirectory(_ parent: String, _ name: String) throws -> String {
+    let path = (parent as NSString).appendingPathComponent(name)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A u64 as big-endian bytes, so keys sort by value.
+func key(_ value: UInt64) -> [UInt8] {
+    withUnsafeBytes(of: value.bigEndian) { Array($0) }
+}
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+/// The u64 held in a big-endian key.
+func value(ofKey buffer: UnsafeRawBufferPointer) -> UInt64 {
+    buffer.reduce(0) { $0 << 8 | UInt64($1) }
+}
+
+extension Entry {
+    /// The key read back as a big-endian u64, copied out of the map.
+    var number: UInt64 { LMDBTests.value(ofKey: key) }
+    var text: String { String(decoding: value, as: UTF8.self) }
+}
+
+/// An error thrown by a test body to make a write transaction fail.
+struct Rollback: Error, Equatable {}
+
+/// Options for a small environment: tests do not need the 64 MiB default.
+func smallOptions(mapSize: Int = 4 << 20) -> EnvironmentOptions {
+    var options = EnvironmentOptions()
+    options.mapSize = mapSize
+    return options
+}
