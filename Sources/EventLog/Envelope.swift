@@ -136,7 +136,9 @@ enum EnvelopeFormat {
 
     private static func appendString(_ value: String, field: String, to out: inout [UInt8]) throws(EventLogError) {
         let utf8 = value.utf8
-        guard utf8.count <= Int(UInt16.max) else { throw EventLogError(.invalidEvent, "\(field): longer than 65535 bytes") }
+        guard utf8.count <= Int(UInt16.max) else {
+            throw EventLogError(.invalidEvent, "\(field): longer than 65535 bytes")
+        }
         appendInteger(UInt16(utf8.count), to: &out)
         out.append(contentsOf: utf8)
     }

@@ -105,6 +105,7 @@ public enum Timestamp {
     /// `2026-11-27T10:58:11.123Z`: UTC with milliseconds.
     public static func iso8601(milliseconds: Int64) -> String {
         let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        return date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }

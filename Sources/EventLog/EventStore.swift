@@ -114,7 +114,8 @@ public protocol EventStore: AnyObject, Sendable {
     /// Appends atomically and returns once the events are on disk.
     func append(_ request: AppendRequest) async throws -> AppendResult
     /// Queues an append in call order; `completion` runs once it is durable or has failed.
-    func enqueue(_ request: AppendRequest, completion: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void)
+    func enqueue(
+        _ request: AppendRequest, completion: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void)
 
     func envelope(at sequence: UInt64) throws -> Envelope?
     func envelopes(_ query: EventQuery) throws -> EventPage

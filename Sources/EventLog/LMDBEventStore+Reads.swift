@@ -55,9 +55,13 @@ extension LMDBEventStore {
         var found = [Envelope]()
         try environment.read { txn in
             func accept(_ sequence: UInt64) throws -> Bool {
-                guard let envelope = try txn.withValue(tables.events, key: StorageKeys.sequence(sequence), {
-                    try $0.map { try EnvelopeFormat.decode($0) }
-                }) else { return true }
+                guard
+                    let envelope = try txn.withValue(
+                        tables.events, key: StorageKeys.sequence(sequence),
+                        {
+                            try $0.map { try EnvelopeFormat.decode($0) }
+                        })
+                else { return true }
                 if matches(envelope, query) { found.append(envelope) }
                 return found.count < limit
             }

@@ -56,7 +56,8 @@ public final class LMDBEventStore: EventStore {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw EventLogError(.storage, "cannot create the data directory \(directory): \(error.localizedDescription)")
+            throw EventLogError(
+                .storage, "cannot create the data directory \(directory): \(error.localizedDescription)")
         }
         var environmentOptions = EnvironmentOptions()
         environmentOptions.mapSize = options.initialMapSize
@@ -191,7 +192,8 @@ public final class LMDBEventStore: EventStore {
                     try appendOne(request, in: txn, head: &head, now: now, keysInBatch: &keysInBatch))
             case .checkpoint(let sequence, let state, _):
                 try txn.put(tables.checkpoints, key: StorageKeys.sequence(sequence), value: state)
-                outcomes.append(.success(AppendResult(sequences: nil, head: head.sequence, recordedAt: now, replayed: false)))
+                outcomes.append(
+                    .success(AppendResult(sequences: nil, head: head.sequence, recordedAt: now, replayed: false)))
             case .maintenance:
                 outcomes.append(.failure(EventLogError(.storage, "maintenance job in an append batch")))
             }
@@ -204,22 +206,28 @@ public final class LMDBEventStore: EventStore {
         keysInBatch: inout [String: IdempotencyRecord]
     ) throws -> Result<AppendResult, EventLogError> {
         if let key = request.idempotencyKey {
-            let earlier = try keysInBatch[key] ?? txn.withValue(tables.idempotency, key: Array(key.utf8)) { bytes in
-                try bytes.map { try IdempotencyValue.decode($0) }
-            }
+            let earlier =
+                try keysInBatch[key]
+                ?? txn.withValue(tables.idempotency, key: Array(key.utf8)) { bytes in
+                    try bytes.map { try IdempotencyValue.decode($0) }
+                }
             if let earlier {
                 guard earlier.requestDigest == request.requestDigest else {
-                    return .failure(EventLogError(
-                        .idempotencyMismatch,
-                        "idempotency key '\(key)' was already used for a different request"))
+                    return .failure(
+                        EventLogError(
+                            .idempotencyMismatch,
+                            "idempotency key '\(key)' was already used for a different request"))
                 }
-                return .success(AppendResult(
-                    sequences: earlier.sequences, head: earlier.head, recordedAt: earlier.recordedAt, replayed: true))
+                return .success(
+                    AppendResult(
+                        sequences: earlier.sequences, head: earlier.head, recordedAt: earlier.recordedAt, replayed: true
+                    ))
             }
         }
         if let expected = request.expectedHead, expected != head.sequence {
-            return .failure(EventLogError(
-                .conflict, "the log moved: expected head \(expected), found \(head.sequence)", head: head.sequence))
+            return .failure(
+                EventLogError(
+                    .conflict, "the log moved: expected head \(expected), found \(head.sequence)", head: head.sequence))
         }
         // Encode the whole request before writing any of it, so a bad event fails only its request.
         var next = head
@@ -346,7 +354,8 @@ enum Chain {
                 throw EventLogError(.corrupt, "a gap: event \(previous.sequence) is followed by \(envelope.sequence)")
             }
             guard envelope.previousHash == previous.hash else {
-                throw EventLogError(.corrupt, "the chain is broken: previous_hash does not match event \(previous.sequence)'s hash")
+                throw EventLogError(
+                    .corrupt, "the chain is broken: previous_hash does not match event \(previous.sequence)'s hash")
             }
             guard envelope.recordedAt >= previous.recordedAt else {
                 throw EventLogError(.corrupt, "recorded_at goes backwards")

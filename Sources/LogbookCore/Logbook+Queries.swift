@@ -54,7 +54,8 @@ extension Logbook {
     public nonisolated func state(atVersion version: UInt64) throws -> GatewayState {
         let head = store.head
         guard version <= head else {
-            throw LogbookError(.notFound, field: "version", "version \(version) does not exist; the log ends at \(head)")
+            throw LogbookError(
+                .notFound, field: "version", "version \(version) does not exist; the log ends at \(head)")
         }
         return try projection.state(at: version)
     }

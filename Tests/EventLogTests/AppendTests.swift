@@ -51,7 +51,9 @@ struct AppendTests {
         try await withTemporaryDirectory { root async throws in
             let clock = ManualClock(5_000)
             var options = testOptions(clock: clock.function)
-            try await withStore(root.sub("log"), options) { store async throws in try await appendNumbered(store, count: 3) }
+            try await withStore(root.sub("log"), options) { store async throws in
+                try await appendNumbered(store, count: 3)
+            }
             // A clock that went backwards while the log was closed.
             clock.set(1_000)
             options = testOptions(clock: clock.function)
@@ -173,7 +175,9 @@ struct AppendTests {
                 #expect(try await store.append(stale).replayed)
                 #expect(store.head == 3)
                 let record = try #require(try store.idempotencyRecord(for: "create-rest-api"))
-                #expect(record == IdempotencyRecord(sequences: 2...3, head: 3, recordedAt: 10_000, requestDigest: [1, 2, 3]))
+                #expect(
+                    record
+                        == IdempotencyRecord(sequences: 2...3, head: 3, recordedAt: 10_000, requestDigest: [1, 2, 3]))
                 #expect(try store.idempotencyRecord(for: "never-used") == nil)
             }
             // The key is kept on disk.
@@ -251,7 +255,8 @@ struct AppendTests {
                     for task in 0..<64 {
                         group.addTask {
                             let result = try await store.append(
-                                request([event("Concurrent", payload: Array("task-\(task)".utf8))], actor: "task-\(task)"))
+                                request(
+                                    [event("Concurrent", payload: Array("task-\(task)".utf8))], actor: "task-\(task)"))
                             return (task, result)
                         }
                     }
@@ -288,7 +293,8 @@ struct AppendTests {
                 store.enqueue(request([event()], requestID: "first"), completion: completions.callback(0))
                 try #require(gate.waitUntilHeld(), "the writer never started the first commit")
                 for index in 1...20 {
-                    store.enqueue(request([event()], requestID: "queued-\(index)"), completion: completions.callback(index))
+                    store.enqueue(
+                        request([event()], requestID: "queued-\(index)"), completion: completions.callback(index))
                 }
                 gate.release()
                 let outcomes = try await completions.wait(for: 21)
@@ -347,11 +353,16 @@ struct AppendTests {
                 store.enqueue(
                     request([event(String(repeating: "t", count: 70_000))], requestID: "bad"),
                     completion: completions.callback(2))
-                store.enqueue(request([event()], requestID: "stale", expectedHead: 1), completion: completions.callback(3))
-                store.enqueue(request([event()], requestID: "fresh", expectedHead: 3), completion: completions.callback(4))
-                store.enqueue(request([event()], requestID: "keyed", key: "k", digest: [1]), completion: completions.callback(5))
-                store.enqueue(request([event()], requestID: "retry", key: "k", digest: [1]), completion: completions.callback(6))
-                store.enqueue(request([event()], requestID: "misuse", key: "k", digest: [2]), completion: completions.callback(7))
+                store.enqueue(
+                    request([event()], requestID: "stale", expectedHead: 1), completion: completions.callback(3))
+                store.enqueue(
+                    request([event()], requestID: "fresh", expectedHead: 3), completion: completions.callback(4))
+                store.enqueue(
+                    request([event()], requestID: "keyed", key: "k", digest: [1]), completion: completions.callback(5))
+                store.enqueue(
+                    request([event()], requestID: "retry", key: "k", digest: [1]), completion: completions.callback(6))
+                store.enqueue(
+                    request([event()], requestID: "misuse", key: "k", digest: [2]), completion: completions.callback(7))
                 gate.release()
                 let outcomes = try await completions.wait(for: 8)
                 #expect(gate.commits == 2)

@@ -35,7 +35,8 @@ func makeTenEventLog(_ directory: String) async throws {
     try await withStore(directory) { store async throws in
         try await appendNumbered(store, count: 1)
         _ = try await store.append(
-            request([event("Numbered", entities: ["entity/2"], payload: numberedPayload(2))], key: "early", digest: [2]))
+            request([event("Numbered", entities: ["entity/2"], payload: numberedPayload(2))], key: "early", digest: [2])
+        )
         try await appendNumbered(store, count: 4, from: 3)
         _ = try await store.append(
             request([event("Numbered", entities: ["entity/1"], payload: numberedPayload(7))], key: "late", digest: [7]))
@@ -106,9 +107,19 @@ struct IntegrityTests {
                 // The indexes and checkpoints that pointed past event 4 are gone too.
                 #expect(try store.sequence(atOrBefore: .max) == 4)
                 #expect(try store.envelopes(EventQuery()).envelopes.map(\.sequence) == [1, 2, 3, 4])
-                #expect(try store.envelopes({ var q = EventQuery(); q.entity = "entity/1"; return q }())
+                #expect(
+                    try store.envelopes(
+                        {
+                            var q = EventQuery(); q.entity = "entity/1"; return q
+                        }()
+                    )
                     .envelopes.map(\.sequence) == [1, 4])
-                #expect(try store.envelopes({ var q = EventQuery(); q.since = 0; q.descending = true; return q }())
+                #expect(
+                    try store.envelopes(
+                        {
+                            var q = EventQuery(); q.since = 0; q.descending = true; return q
+                        }()
+                    )
                     .envelopes.map(\.sequence) == [4, 3, 2, 1])
                 #expect(try store.checkpoint(atOrBefore: 10)?.sequence == 3)
                 #expect(try store.idempotencyRecord(for: "early")?.sequences == 2...2)
@@ -175,7 +186,9 @@ struct IntegrityTests {
                 #expect(try store.verify().firstBad == 5)
             }
             narrow.tailCheckCount = 6
-            let error = #expect(throws: EventLogError.self) { _ = try LMDBEventStore(directory: directory, options: narrow) }
+            let error = #expect(throws: EventLogError.self) {
+                _ = try LMDBEventStore(directory: directory, options: narrow)
+            }
             #expect(error?.sequence == 5)
         }
     }

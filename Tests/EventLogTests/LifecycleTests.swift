@@ -67,7 +67,8 @@ struct LifecycleTests {
             // The store is gone (its deinit has begun), so nothing leaks a reference to it.
             #expect(released == nil)
             #expect(writer.id != 0)
-            #expect(ended, "the writer thread is deadlocked in LogWriter.close(), and the LMDB environment is never closed")
+            #expect(
+                ended, "the writer thread is deadlocked in LogWriter.close(), and the LMDB environment is never closed")
         }
     }
 }

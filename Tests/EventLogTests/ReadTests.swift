@@ -78,9 +78,18 @@ struct ReadTests {
             query.limit = 4
             #expect(try pages(store, query) == [[10, 9, 8, 7], [6, 5, 4, 3], [2, 1]])
             // A cursor means "before" when descending.
-            #expect(try sequences(store) { $0.descending = true; $0.cursor = 3 } == [2, 1])
-            #expect(try sequences(store) { $0.descending = true; $0.cursor = 1 } == [])
-            #expect(try sequences(store) { $0.descending = true; $0.cursor = 100 } == Array((1...10).reversed()))
+            #expect(
+                try sequences(store) {
+                    $0.descending = true; $0.cursor = 3
+                } == [2, 1])
+            #expect(
+                try sequences(store) {
+                    $0.descending = true; $0.cursor = 1
+                } == [])
+            #expect(
+                try sequences(store) {
+                    $0.descending = true; $0.cursor = 100
+                } == Array((1...10).reversed()))
         }
     }
 
@@ -101,17 +110,38 @@ struct ReadTests {
     @Test("envelopes by time range: since inclusive, until exclusive, both directions")
     func byTimeRange() async throws {
         try await withTenEvents { store async throws in
-            #expect(try sequences(store) { $0.since = 3_000; $0.until = 6_000 } == [3, 4, 5])
-            #expect(try sequences(store) { $0.since = 3_000; $0.until = 6_000; $0.descending = true } == [5, 4, 3])
-            #expect(try sequences(store) { $0.since = 2_500; $0.until = 3_500 } == [3])
+            #expect(
+                try sequences(store) {
+                    $0.since = 3_000; $0.until = 6_000
+                } == [3, 4, 5])
+            #expect(
+                try sequences(store) {
+                    $0.since = 3_000; $0.until = 6_000; $0.descending = true
+                } == [5, 4, 3])
+            #expect(
+                try sequences(store) {
+                    $0.since = 2_500; $0.until = 3_500
+                } == [3])
             #expect(try sequences(store) { $0.since = 9_000 } == [9, 10])
             #expect(try sequences(store) { $0.until = 2_500 } == [1, 2])
-            #expect(try sequences(store) { $0.until = 2_500; $0.descending = true } == [2, 1])
-            #expect(try sequences(store) { $0.since = 8_000; $0.descending = true } == [10, 9, 8])
+            #expect(
+                try sequences(store) {
+                    $0.until = 2_500; $0.descending = true
+                } == [2, 1])
+            #expect(
+                try sequences(store) {
+                    $0.since = 8_000; $0.descending = true
+                } == [10, 9, 8])
             #expect(try sequences(store) { $0.since = 11_000 } == [])
             #expect(try sequences(store) { $0.until = 1_000 } == [])
-            #expect(try sequences(store) { $0.since = 4_000; $0.until = 4_000 } == [])
-            let envelopes = try store.envelopes({ var q = EventQuery(); q.since = 4_000; q.until = 5_000; return q }())
+            #expect(
+                try sequences(store) {
+                    $0.since = 4_000; $0.until = 4_000
+                } == [])
+            let envelopes = try store.envelopes(
+                {
+                    var q = EventQuery(); q.since = 4_000; q.until = 5_000; return q
+                }())
             #expect(envelopes.envelopes.map(\.recordedAt) == [4_000])
         }
     }
@@ -133,7 +163,10 @@ struct ReadTests {
     func byEntity() async throws {
         try await withTenEvents { store async throws in
             #expect(try sequences(store) { $0.entity = "service/rest" } == [1, 3, 5, 7, 9])
-            #expect(try sequences(store) { $0.entity = "service/rest"; $0.descending = true } == [9, 7, 5, 3, 1])
+            #expect(
+                try sequences(store) {
+                    $0.entity = "service/rest"; $0.descending = true
+                } == [9, 7, 5, 3, 1])
             #expect(try sequences(store) { $0.entity = "service/grpc" } == [3, 6, 9])
             #expect(try sequences(store) { $0.entity = "route/r4" } == [4])
             #expect(try sequences(store) { $0.entity = "route/r" } == [])
@@ -160,12 +193,20 @@ struct ReadTests {
             #expect(try sequences(store) { $0.types = ["RouteChanged", "ServiceRegistered"] } == Array(1...10))
             #expect(try sequences(store) { $0.types = ["Unknown"] } == [])
             #expect(try sequences(store) { $0.actor = "bob" } == [6, 7, 8, 9, 10])
-            #expect(try sequences(store) { $0.actor = "alice"; $0.descending = true } == [5, 4, 3, 2, 1])
+            #expect(
+                try sequences(store) {
+                    $0.actor = "alice"; $0.descending = true
+                } == [5, 4, 3, 2, 1])
             #expect(try sequences(store) { $0.kinds = [.observation] } == [10])
             #expect(try sequences(store) { $0.kinds = [.configuration] } == Array(1...9))
-            #expect(try sequences(store) { $0.types = ["ServiceRegistered"]; $0.actor = "bob" } == [7, 9])
             #expect(
-                try sequences(store) { $0.types = ["RouteChanged"]; $0.entity = "service/grpc"; $0.actor = "bob" }
+                try sequences(store) {
+                    $0.types = ["ServiceRegistered"]; $0.actor = "bob"
+                } == [7, 9])
+            #expect(
+                try sequences(store) {
+                    $0.types = ["RouteChanged"]; $0.entity = "service/grpc"; $0.actor = "bob"
+                }
                     == [6])
             // The limit counts matches, not events looked at.
             var query = EventQuery()
@@ -193,7 +234,10 @@ struct ReadTests {
         try await withTenEvents { store async throws in
             #expect(try store.sequence(atOrBefore: -1) == 0)
             #expect(try sequences(store) { $0.since = -86_400_000 } == Array(1...10))
-            #expect(try sequences(store) { $0.since = -86_400_000; $0.descending = true } == Array((1...10).reversed()))
+            #expect(
+                try sequences(store) {
+                    $0.since = -86_400_000; $0.descending = true
+                } == Array((1...10).reversed()))
         }
     }
 
@@ -202,7 +246,12 @@ struct ReadTests {
         try await withTemporaryDirectory { root async throws in
             try await withStore(root.sub("log")) { store async throws in
                 #expect(try store.sequence(atOrBefore: Int64.max) == 0)
-                #expect(try store.envelopes({ var q = EventQuery(); q.since = 0; return q }()).envelopes.isEmpty)
+                #expect(
+                    try store.envelopes(
+                        {
+                            var q = EventQuery(); q.since = 0; return q
+                        }()
+                    ).envelopes.isEmpty)
             }
         }
     }
@@ -213,7 +262,8 @@ struct ReadTests {
             var seen = [(UInt64, EventKind?, String, UInt16, [UInt8])]()
             var decoded = [Envelope]()
             try store.scan(after: 7, through: 10) { view throws in
-                seen.append((try view.sequence, view.kind, try view.type, try view.schemaVersion, Array(try view.payload)))
+                seen.append(
+                    (try view.sequence, view.kind, try view.type, try view.schemaVersion, Array(try view.payload)))
                 decoded.append(try view.decode())
             }
             #expect(seen.map(\.0) == [8, 9, 10])

@@ -29,7 +29,8 @@ func makeSourceLog(_ directory: String) async throws -> (lines: [String], envelo
             clock.set(1_764_240_000_000 + Int64(number / 3) * 60_000)
             let events = [
                 event(
-                    number % 4 == 0 ? "ProxyAcked" : "RouteChanged", kind: number % 4 == 0 ? .observation : .configuration,
+                    number % 4 == 0 ? "ProxyAcked" : "RouteChanged",
+                    kind: number % 4 == 0 ? .observation : .configuration,
                     entities: number % 2 == 0 ? ["route/r\(number)", "service/s"] : [],
                     payload: [0, 255, UInt8(number), 10, 13] + Array("ünïcødé \"quoted\" / \(number)".utf8),
                     schema: UInt16(number % 3 + 1))
@@ -69,7 +70,9 @@ struct TransferTests {
             #expect(lines[0].contains("\"schema_version\":2"))
             // A range exports only that range.
             var middle = [String]()
-            try await withStore(root.sub("source")) { store async throws in try store.export(from: 4, through: 6) { middle.append($0) } }
+            try await withStore(root.sub("source")) { store async throws in
+                try store.export(from: 4, through: 6) { middle.append($0) }
+            }
             #expect(middle == Array(lines[3...5]))
         }
     }
@@ -87,7 +90,12 @@ struct TransferTests {
                 #expect(report.isValid)
                 #expect(report.checked == 10)
                 // The indexes are rebuilt too.
-                #expect(try store.envelopes({ var q = EventQuery(); q.entity = "service/s"; return q }())
+                #expect(
+                    try store.envelopes(
+                        {
+                            var q = EventQuery(); q.entity = "service/s"; return q
+                        }()
+                    )
                     .envelopes.map(\.sequence) == [2, 4, 6, 8, 10])
                 #expect(try store.sequence(atOrBefore: 1_764_240_000_000 + 60_000) == 5)
                 var exported = [String]()
@@ -226,7 +234,12 @@ struct TransferTests {
                 #expect(report.checked == 10)
                 #expect(try allEnvelopes(store) == envelopes)
                 #expect(try store.checkpoint(atOrBefore: 10)?.state == [5])
-                #expect(try store.envelopes({ var q = EventQuery(); q.entity = "service/s"; return q }())
+                #expect(
+                    try store.envelopes(
+                        {
+                            var q = EventQuery(); q.entity = "service/s"; return q
+                        }()
+                    )
                     .envelopes.count == 5)
                 // A restored backup takes appends.
                 #expect(try await store.append(request([event()])).sequences == 11...11)

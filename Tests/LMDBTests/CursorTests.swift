@@ -77,7 +77,8 @@ struct CursorTests {
 
     @Test(
         "seek(atMost:) lands on the last key <= the one asked for",
-        arguments: [(5, nil), (10, 10), (25, 20), (30, 30), (49, 40), (50, 50), (UInt64.max, 50)] as [(UInt64, UInt64?)])
+        arguments: [(5, nil), (10, 10), (25, 20), (30, 30), (49, 40), (50, 50), (UInt64.max, 50)] as [(UInt64, UInt64?)]
+    )
     func seekAtMost(wanted: UInt64, expected: UInt64?) throws {
         let (found, value) = try withTens { cursor in
             let entry = try cursor.seek(atMost: key(wanted))

@@ -138,7 +138,9 @@ struct TransactionTests {
             let environment = try Environment(path: directory, options: smallOptions())
             let db = try environment.openDatabase("log")
             try environment.write { txn throws in
-                for index in 1...5 { try txn.put(db, key: key(UInt64(index)), value: bytes("e\(index)"), flags: .append) }
+                for index in 1...5 {
+                    try txn.put(db, key: key(UInt64(index)), value: bytes("e\(index)"), flags: .append)
+                }
             }
             let outOfOrder = #expect(throws: LMDBError.self) {
                 try environment.write { txn throws in
@@ -149,7 +151,9 @@ struct TransactionTests {
             #expect(outOfOrder?.code == .keyExist)
             #expect(outOfOrder?.operation == "mdb_put(log)")
             let repeated = #expect(throws: LMDBError.self) {
-                try environment.write { txn throws in try txn.put(db, key: key(5), value: bytes("again"), flags: .append) }
+                try environment.write { txn throws in
+                    try txn.put(db, key: key(5), value: bytes("again"), flags: .append)
+                }
             }
             #expect(repeated?.code == .keyExist)
             // The failed transactions wrote nothing, not even the in-order key 6.
@@ -167,7 +171,9 @@ struct TransactionTests {
         try withTemporaryDirectory { directory in
             let environment = try Environment(path: directory, options: smallOptions())
             let db = try environment.openDatabase("kv")
-            try environment.write { txn throws in try txn.put(db, key: bytes("k"), value: bytes("first"), flags: .noOverwrite) }
+            try environment.write { txn throws in
+                try txn.put(db, key: bytes("k"), value: bytes("first"), flags: .noOverwrite)
+            }
             let error = #expect(throws: LMDBError.self) {
                 try environment.write { txn throws in
                     try txn.put(db, key: bytes("k"), value: bytes("second"), flags: .noOverwrite)

@@ -7,7 +7,9 @@ struct CLITests {
     let gateway = packageRoot.appendingPathComponent("ops/gateway.yaml").path
 
     /// Bad input is one line on stderr, exit code 1, and never a crash or stack trace.
-    func expectOneLineError(_ output: CommandOutput, mentions: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectOneLineError(
+        _ output: CommandOutput, mentions: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(output.status == 1, sourceLocation: sourceLocation)
         let lines = output.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(output.stderr)", sourceLocation: sourceLocation)
@@ -58,7 +60,10 @@ struct CLITests {
         let cases: [(String, String)] = [
             ("services: [name: x\n  - broken", "not valid YAML"),
             ("services:\n  - name: x\n    endpoints: [\"127.0.0.1:1\"]\n    colour: blue\n", "colour"),
-            ("services:\n  - name: x\n    endpoints: [\"127.0.0.1:1\"]\n    connect_timeout: soon\n", "connect_timeout"),
+            (
+                "services:\n  - name: x\n    endpoints: [\"127.0.0.1:1\"]\n    connect_timeout: soon\n",
+                "connect_timeout"
+            ),
             ("services:\n  - name: x\n    endpoints: [\"127.0.0.1:99999\"]\n", "endpoints"),
             ("routes:\n  - name: r\n    match: {prefix: /x/}\n    service: nowhere\n", "nowhere"),
             ("routes:\n  - name: r\n    match: {regex: \"(\"}\n    service: rest-api\n", "regex"),
@@ -67,8 +72,10 @@ struct CLITests {
             let file = try write(text, in: dir, name: "bad-\(index).yaml")
             expectOneLineError(try runLogbook(["apply", file, "--data-dir", data]), mentions: mention)
         }
-        expectOneLineError(try runLogbook(["apply", dir.path + "/missing.yaml", "--data-dir", data]), mentions: "missing.yaml")
-        expectOneLineError(try runLogbook(["events", "--since", "yesterday-ish", "--data-dir", data]), mentions: "not a time")
+        expectOneLineError(
+            try runLogbook(["apply", dir.path + "/missing.yaml", "--data-dir", data]), mentions: "missing.yaml")
+        expectOneLineError(
+            try runLogbook(["events", "--since", "yesterday-ish", "--data-dir", data]), mentions: "not a time")
         expectOneLineError(try runLogbook(["state", "--version", "999", "--data-dir", data]), mentions: "999")
         expectOneLineError(try runLogbook(["events", "--data-dir", dir.path + "/nothing-here"]), mentions: "no log")
         // Nothing was appended by any of them.

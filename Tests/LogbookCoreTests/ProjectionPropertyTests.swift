@@ -37,7 +37,9 @@ struct CommandGenerator {
         case 5: return .removeRoute(name: "r-\(name)")
         case 6: return .registerProxy(Proxy(id: "p-\(name)", httpPort: Int.random(in: 10000...11000, using: &random)))
         case 7:
-            return .rollback(toVersion: UInt64.random(in: 1...max(state.head, 1), using: &random), reason: "test", target: GatewayState())
+            return .rollback(
+                toVersion: UInt64.random(in: 1...max(state.head, 1), using: &random), reason: "test",
+                target: GatewayState())
         default:
             let chosen = services.filter { _ in Bool.random(using: &random) }
             return .applyDeclarative(
@@ -48,7 +50,9 @@ struct CommandGenerator {
 
 @Suite("Projection properties")
 struct ProjectionPropertyTests {
-    @Test("replaying from scratch equals the live state at every version, and checkpoints change nothing", arguments: [1, 2, 3])
+    @Test(
+        "replaying from scratch equals the live state at every version, and checkpoints change nothing",
+        arguments: [1, 2, 3])
     func replayEqualsIncremental(seed: UInt64) async throws {
         let dir = try TemporaryDirectory()
         let (store, logbook) = try openLogbook(dir.path, checkpointInterval: 7)

@@ -48,7 +48,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 /// The `logbook` executable that `swift build` made beside the tests.
 var logbookExecutable: String {
     if let path = ProcessInfo.processInfo.environment["LOGBOOK_BIN"] { return path }
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("logbook").path
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "logbook"
+    ).path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     return packageRoot.appendingPathComponent(".build/debug/logbook").path
 }

@@ -59,12 +59,14 @@ struct AppendBenchmarks {
         for appenders in [1, 8, 64] {
             report.add("\(appenders) concurrent appenders (group commit)", concurrentRates[appenders]!, "events/s")
         }
-        let singleRatio = report.value("durable single-event append p50") / report.value("raw LMDB single-put durable txn p50")
+        let singleRatio =
+            report.value("durable single-event append p50") / report.value("raw LMDB single-put durable txn p50")
         report.compare(
             "single durable append p50 / raw single-put txn p50",
             ours: "durable single-event append p50", baseline: "raw LMDB single-put durable txn p50",
             ratio: singleRatio, target: "<= 1.5", met: singleRatio <= 1.5)
-        let groupRatio = report.value("64 concurrent appenders (group commit)") / report.value("raw LMDB 64-put durable txn")
+        let groupRatio =
+            report.value("64 concurrent appenders (group commit)") / report.value("raw LMDB 64-put durable txn")
         report.compare(
             "64 concurrent appenders / raw 64-put txn rate",
             ours: "64 concurrent appenders (group commit)", baseline: "raw LMDB 64-put durable txn",
@@ -74,7 +76,8 @@ struct AppendBenchmarks {
 
     /// An event whose stored envelope is `valueSize` bytes, like the baseline's values.
     private func probeEvent(for store: LMDBEventStore) -> NewEvent {
-        var event = NewEvent(kind: .configuration, type: "BenchProbe", schemaVersion: 1, entities: ["bench/probe"], payload: [])
+        var event = NewEvent(
+            kind: .configuration, type: "BenchProbe", schemaVersion: 1, entities: ["bench/probe"], payload: [])
         let overhead = 1 + 1 + 8 + 8 + 2 + (2 + 10) + (2 + 5) + (2 + 6) + 2 + (2 + 11) + 4 + 64
         event.payload = [UInt8](repeating: 0x61, count: max(valueSize - overhead, 0))
         return event

@@ -105,8 +105,9 @@ struct LogGenerator {
             let payload = event.encodePayload()
             payloadBytes += payload.count
             batch.append(
-                NewEvent(kind: .configuration, type: event.type, schemaVersion: event.schemaVersion,
-                         entities: event.entities, payload: payload))
+                NewEvent(
+                    kind: .configuration, type: event.type, schemaVersion: event.schemaVersion,
+                    entities: event.entities, payload: payload))
             if batch.count == 2000 { try await flush() }
         }
         try await flush()

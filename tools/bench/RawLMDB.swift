@@ -33,7 +33,8 @@ final class RawLMDB {
             try withUnsafeMutableBytes(of: &key) { keyBytes in
                 try value.withUnsafeBytes { valueBytes in
                     var k = MDB_val(mv_size: 8, mv_data: keyBytes.baseAddress)
-                    var v = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                    var v = MDB_val(
+                        mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
                     try check(mdb_put(txn, dbi, &k, &v, UInt32(MDB_APPEND)), "mdb_put")
                 }
             }
@@ -64,6 +65,10 @@ final class RawLMDB {
     }
 
     private func check(_ rc: Int32, _ what: String) throws {
-        if rc != 0 { throw NSError(domain: "lmdb", code: Int(rc), userInfo: [NSLocalizedDescriptionKey: "\(what): \(String(cString: mdb_strerror(rc)))"]) }
+        if rc != 0 {
+            throw NSError(
+                domain: "lmdb", code: Int(rc),
+                userInfo: [NSLocalizedDescriptionKey: "\(what): \(String(cString: mdb_strerror(rc)))"])
+        }
     }
 }

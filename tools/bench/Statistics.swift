@@ -44,7 +44,8 @@ struct BenchReport {
     func value(_ name: String) -> Double { figures.first { $0.name == name }?.value ?? 0 }
 
     mutating func compare(_ name: String, ours: String, baseline: String, ratio: Double, target: String, met: Bool) {
-        comparisons.append(Comparison(name: name, ours: ours, baseline: baseline, ratio: ratio, target: target, met: met))
+        comparisons.append(
+            Comparison(name: name, ours: ours, baseline: baseline, ratio: ratio, target: target, met: met))
     }
 
     func print() {
@@ -52,7 +53,8 @@ struct BenchReport {
         for f in figures { out += String(format: "%-52@ %14.1f %@\n", f.name as NSString, f.value, f.unit as NSString) }
         out += "\n"
         for c in comparisons {
-            out += "\(c.met ? "MET " : "MISS") \(c.name): ratio \(String(format: "%.2f", c.ratio)) (target \(c.target))\n"
+            out +=
+                "\(c.met ? "MET " : "MISS") \(c.name): ratio \(String(format: "%.2f", c.ratio)) (target \(c.target))\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
     }

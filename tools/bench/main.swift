@@ -42,7 +42,8 @@ struct BenchArguments {
             case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
             case "--fold-only": foldOnly = true
             default:
-                FileHandle.standardError.write(Data("usage: logbook-bench [--output FILE] [--events N] [--rounds N] [--fold-only]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("usage: logbook-bench [--output FILE] [--events N] [--rounds N] [--fold-only]\n".utf8))
                 exit(2)
             }
         }
