@@ -13,12 +13,19 @@ struct LogbookCommand: AsyncParsableCommand {
         ])
 }
 
-/// `--data-dir`, shared by every command.
+/// `--data-dir` and `--checkpoint-interval`, shared by every command.
 struct DataDirectory: ParsableArguments {
     @Option(
         name: .customLong("data-dir"),
         help: "The log's directory (default: $LOGBOOK_DATA_DIR, else .logbook/data).")
     var path: String?
+
+    @Option(help: "Write a state checkpoint every this many events.")
+    var checkpointInterval: UInt64 = 1000
+
+    func validate() throws {
+        if checkpointInterval == 0 { throw ValidationError("--checkpoint-interval must be at least 1") }
+    }
 
     var resolved: String {
         path ?? ProcessInfo.processInfo.environment["LOGBOOK_DATA_DIR"] ?? ".logbook/data"

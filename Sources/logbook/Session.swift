@@ -25,7 +25,8 @@ struct Session {
         } catch let error as EventLogError {
             throw LogbookError(error.code == .corrupt ? .corrupt : .storage, error.message)
         }
-        return Session(store: store, logbook: try Logbook(store: store))
+        return Session(
+            store: store, logbook: try Logbook(store: store, checkpointInterval: directory.checkpointInterval))
     }
 
     func close() {
