@@ -105,13 +105,7 @@ public struct Cursor {
     public func seek(atLeast key: some ContiguousBytes) throws -> Entry? {
         try key.withUnsafeBytes { keyBytes in
             var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-            var v = MDB_val()
-            let rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE)
-            if rc == MDB_NOTFOUND { return nil }
-            try LMDBError.check(rc, "mdb_cursor_get(\(name))")
-            return Entry(
-                key: UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
-                value: UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+            return try get(MDB_SET_RANGE, key: &k)
         }
     }
 
@@ -125,6 +119,11 @@ public struct Cursor {
 
     private func move(_ op: MDB_cursor_op) throws -> Entry? {
         var k = MDB_val()
+        return try get(op, key: &k)
+    }
+
+    /// One `mdb_cursor_get`; `key` is input for seeks and output for every operation.
+    private func get(_ op: MDB_cursor_op, key k: inout MDB_val) throws -> Entry? {
         var v = MDB_val()
         let rc = mdb_cursor_get(cursor, &k, &v, op)
         if rc == MDB_NOTFOUND { return nil }
