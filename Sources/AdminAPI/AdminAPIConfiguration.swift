@@ -1,0 +1,26 @@
+/// How the HTTP API is served.
+public struct AdminAPIConfiguration: Sendable {
+    /// Loopback unless told otherwise: the API can change the whole gateway.
+    public var host: String
+    /// 0 asks the system for a free port (tests).
+    public var port: Int
+    /// The declarative file `POST /config/reload` re-reads (`logbook serve --config FILE`).
+    public var configPath: String?
+    /// Reported by `GET /status`.
+    public var buildVersion: String
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, configPath: String? = nil,
+        buildVersion: String = LogbookBuild.version
+    ) {
+        self.host = host
+        self.port = port
+        self.configPath = configPath
+        self.buildVersion = buildVersion
+    }
+}
+
+/// The version this binary reports.
+public enum LogbookBuild {
+    public static let version = "0.1.0-dev"
+}

@@ -1,0 +1,60 @@
+import Hummingbird
+import LogbookCore
+
+/// Typed reads of query parameters; a value that does not parse is a 400 naming the parameter.
+struct QueryParameters {
+    let parameters: Parameters
+
+    init(_ request: Request) {
+        parameters = request.uri.queryParameters
+    }
+
+    func string(_ name: String) -> String? {
+        parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func uint64(_ name: String) throws -> UInt64? {
+        guard let text = string(name) else { return nil }
+        guard let value = UInt64(text) else {
+            throw APIError.badRequest(field: name, "must be a non-negative integer, not '\(text)'")
+        }
+        return value
+    }
+
+    /// A page size in 1...max.
+    func limit(max: Int = APILimits.maxPageSize) throws -> Int? {
+        guard let text = string("limit") else { return nil }
+        guard let value = Int(text), (1...max).contains(value) else {
+            throw APIError.badRequest(field: "limit", "must be an integer from 1 to \(max), not '\(text)'")
+        }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool {
+        switch string(name)?.lowercased() {
+        case nil, "false", "0": return false
+        case "true", "1": return true
+        case let other?: throw APIError.badRequest(field: name, "must be true or false, not '\(other)'")
+        }
+    }
+
+    /// ISO 8601 or an age (`15m`), as the CLI takes it; milliseconds since 1970.
+    func time(_ name: String) throws -> Int64? {
+        guard let text = string(name) else { return nil }
+        do {
+            return try TimeExpression.parse(text)
+        } catch let error as LogbookError {
+            throw APIError.badRequest(field: name, error.message)
+        }
+    }
+}
+
+extension AdminRequestContext {
+    /// A path parameter the route guarantees.
+    func pathParameter(_ name: String) throws -> String {
+        guard let value = parameters.get(name), !value.isEmpty else {
+            throw APIError.badRequest(field: name, "is required")
+        }
+        return value
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LogbookCore
+
+/// A request body read once: bounded, JSON only, decoded strictly.
+struct RequestBody: Sendable {
+    let bytes: Data
+
+    /// Reads the body; 415 unless it is JSON, 413 over 1 MiB.
+    static func read(_ request: Request, context: AdminRequestContext) async throws -> RequestBody {
+        let declaredJSON = request.headers[.contentType].map(isJSON)
+        if declaredJSON == false {
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type", field: "Content-Type",
+                "the body must be application/json, not \(request.headers[.contentType] ?? "")")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
+            throw HTTPError(.contentTooLarge)
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = RequestBody(bytes: Data(buffer.readableBytesView))
+        if declaredJSON == nil && !body.bytes.isEmpty {
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type", field: "Content-Type",
+                "a body needs Content-Type: application/json")
+        }
+        return body
+    }
+
+    /// Decodes with Gateway's strict Codable: unknown keys and wrong types are 400s naming the field.
+    func decode<Value: Decodable>(_ type: Value.Type) throws -> Value {
+        guard !bytes.isEmpty else {
+            throw APIError.badRequest(field: "body", "a JSON object is required")
+        }
+        do {
+            return try JSONDecoder().decode(Value.self, from: bytes)
+        } catch let error as DecodingError {
+            let described = DecodingErrorDescription(error)
+            if described.field.isEmpty {
+                if case .dataCorrupted = error {
+                    throw APIError.badRequest(field: "body", "is not valid JSON")
+                }
+                throw APIError.badRequest(field: "body", described.message)
+            }
+            throw APIError.badRequest(field: described.field, described.message)
+        }
+    }
+
+    /// `application/json`, with or without parameters, or any `+json` type.
+    private static func isJSON(_ value: String) -> Bool {
+        let media = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+        let type = media.trimmingCharacters(in: .whitespaces).lowercased()
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Reads who is asking (`X-Actor`, `X-Request-Id`), echoes both on every answer, and turns
+/// every error into the JSON error shape. It wraps the whole router, including "no such
+/// endpoint", so no answer escapes without a request id or with a bare status.
+struct RequestMetadataMiddleware: RouterMiddleware {
+    typealias Context = AdminRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.requestID = Self.requestID(request.headers[.requestID])
+        var response: Response
+        do {
+            context.actor = try Self.actor(request.headers[.actor])
+            context.logger[metadataKey: "request.id"] = .string(context.requestID)
+            response = try await next(request, context)
+        } catch {
+            let answer = APIError(error)
+            if answer.status == .internalServerError {
+                context.logger.error("unmapped error: \(String(describing: error))")
+            }
+            response = answer.response()
+        }
+        response.headers[.requestID] = context.requestID
+        response.headers[.actor] = context.actor
+        return response
+    }
+
+    /// A client's request id is kept when it is printable and short; otherwise a fresh one,
+    /// because a bad id must not turn a good request into an error.
+    static func requestID(_ header: String?) -> String {
+        if let header, !header.isEmpty, header.count <= APILimits.maxHeaderValue,
+            header.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        {
+            return header
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    static func actor(_ header: String?) throws -> String {
+        guard let header else { return "anonymous" }
+        let actor = header.trimmingCharacters(in: .whitespaces)
+        guard !actor.isEmpty, actor.count <= APILimits.maxHeaderValue,
+            actor.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+        else {
+            throw APIError.badRequest(
+                field: "X-Actor", "must be 1-\(APILimits.maxHeaderValue) printable characters")
+        }
+        return actor
+    }
+}

@@ -1,0 +1,68 @@
+import Hummingbird
+import LogbookCore
+
+/// `GET /status`, `GET /healthz`, `GET /readyz`.
+struct StatusController {
+    let logbook: Logbook
+    let buildVersion: String
+    /// When the API was built, for uptime; a monotonic clock so a clock change cannot make it negative.
+    let started: ContinuousClock.Instant
+
+    var endpoints: RouteCollection<AdminRequestContext> {
+        let routes = RouteCollection(context: AdminRequestContext.self)
+        routes.get("status", use: status)
+        routes.get("healthz", use: healthz)
+        routes.get("readyz", use: readyz)
+        return routes
+    }
+
+    struct Status: Encodable {
+        struct Counts: Encodable {
+            let services: Int
+            let routes: Int
+            let proxies: Int
+            let events: UInt64
+        }
+
+        let head: UInt64
+        let version: UInt64
+        let counts: Counts
+        let uptimeSeconds: Double
+        let buildVersion: String
+
+        enum CodingKeys: String, CodingKey {
+            case head, version, counts
+            case uptimeSeconds = "uptime_seconds"
+            case buildVersion = "build_version"
+        }
+    }
+
+    @Sendable func status(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        let state = logbook.state
+        let uptime = ContinuousClock.now - started
+        let seconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
+        let status = Status(
+            head: state.head, version: state.version,
+            counts: .init(
+                services: state.services.count, routes: state.routes.count, proxies: state.proxies.count,
+                events: state.head),
+            uptimeSeconds: (seconds * 1000).rounded() / 1000, buildVersion: buildVersion)
+        return JSONAnswer.response(.ok, status, headers: [.eTag: Mutation.etag(state.version)])
+    }
+
+    @Sendable func healthz(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        JSONAnswer.response(.ok, ["status": "ok"])
+    }
+
+    /// Ready once the log is open and projected: the Logbook exists only after its first fold,
+    /// so what remains to check is that the log still reads.
+    @Sendable func readyz(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        let state = logbook.state
+        do {
+            if state.head > 0 { _ = try logbook.store.envelope(at: state.head) }
+        } catch {
+            throw APIError(.serviceUnavailable, code: "unavailable", "the event log cannot be read: \(error)")
+        }
+        return JSONAnswer.response(.ok, ["status": "ready", "head": "\(state.head)", "version": "\(state.version)"])
+    }
+}

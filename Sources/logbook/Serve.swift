@@ -1,0 +1,52 @@
+import AdminAPI
+import ArgumentParser
+import Foundation
+import Gateway
+import LogbookCore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the HTTP API over the log until SIGINT or SIGTERM.")
+
+    @OptionGroup var dataDir: DataDirectory
+    @Option(name: .customLong("http-host"), help: "The address to bind (loopback unless you mean otherwise).")
+    var httpHost = "127.0.0.1"
+    @Option(name: .customLong("http-port"), help: "The HTTP port (0 picks a free one).") var httpPort = 8080
+    @Option(help: "A declarative file: applied when the log is empty, re-read by POST /config/reload.")
+    var config: String?
+
+    func validate() throws {
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            // Read the file before opening the log, so a typo fails fast and creates nothing.
+            let declarative = try config.map { try DeclarativeFile(path: $0) }
+            let session = try Session.open(dataDir, create: true)
+            defer { session.close() }
+            if let declarative, session.store.head == 0 {
+                let result = try await session.logbook.execute(
+                    .applyDeclarative(declarative.config, sourceHash: declarative.sourceHash),
+                    context: RequestContext(actor: "serve", requestID: "serve-" + UUID().uuidString.lowercased()))
+                Self.say("applied \(declarative.path): \(result.events.count) events, version \(result.version)")
+            }
+            let configuration = AdminAPIConfiguration(
+                host: httpHost, port: httpPort, configPath: config.map(Self.absolute))
+            let host = httpHost
+            let store = session.store
+            try await AdminServer.run(logbook: session.logbook, configuration: configuration) { port in
+                Self.say("serving the HTTP API on http://\(host):\(port) (log head \(store.head))")
+            }
+        }
+    }
+
+    /// The reload path must not depend on a later working directory.
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    private static func say(_ line: String) {
+        FileHandle.standardError.write(Data("logbook: \(line)\n".utf8))
+    }
+}
