@@ -2,6 +2,15 @@
 public protocol BinaryCodable {
     func encode(to writer: inout BinaryWriter)
     init(from reader: inout BinaryReader) throws(PayloadError)
+    /// The same as `init(from:)`, as a function: the readers call this one, because building the
+    /// value as a return value lets the optimizer move it (a delegating `init` copied it).
+    static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self
+}
+
+extension BinaryCodable {
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self {
+        try Self(from: &reader)
+    }
 }
 
 extension BinaryWriter {
@@ -19,43 +28,93 @@ extension BinaryWriter {
 }
 
 extension BinaryReader {
+    @inline(__always)
     public mutating func read<T: BinaryCodable>(_: T.Type = T.self) throws(PayloadError) -> T {
-        try T(from: &self)
+        try T.decode(from: &self)
     }
 
+    @inline(__always)
     public mutating func readOptional<T: BinaryCodable>(_: T.Type = T.self) throws(PayloadError) -> T? {
-        try readOptional { (reader: inout BinaryReader) throws(PayloadError) in try T(from: &reader) }
+        guard try readPresence() else { return nil }
+        return try T.decode(from: &self)
     }
 
     public mutating func readArray<T: BinaryCodable>(_: T.Type = T.self) throws(PayloadError) -> [T] {
-        try readArray { (reader: inout BinaryReader) throws(PayloadError) in try T(from: &reader) }
+        let count = try readCount()
+        guard count > 0 else { return [] }
+        var items: [T] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try T.decode(from: &self)) }
+        return items
     }
 
     mutating func readStrings() throws(PayloadError) -> [String] {
-        try readArray { (reader: inout BinaryReader) throws(PayloadError) in try reader.readString() }
+        let count = try readCount()
+        guard count > 0 else { return [] }
+        var items: [String] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try readString()) }
+        return items
     }
 
+    @inline(__always)
     mutating func readOptionalString() throws(PayloadError) -> String? {
-        try readOptional { (reader: inout BinaryReader) throws(PayloadError) in try reader.readString() }
+        guard try readPresence() else { return nil }
+        return try readString()
     }
 
+    @inline(__always)
     mutating func readOptionalInt() throws(PayloadError) -> Int? {
-        try readOptional { (reader: inout BinaryReader) throws(PayloadError) in try reader.readInt() }
+        guard try readPresence() else { return nil }
+        return try readInt()
     }
 
+    @inline(__always)
     mutating func readOptionalDuration() throws(PayloadError) -> ConfigDuration? {
-        try readOptional { (reader: inout BinaryReader) throws(PayloadError) in try reader.readDuration() }
+        guard try readPresence() else { return nil }
+        return try readDuration()
     }
 
+    @inline(__always)
     mutating func readOptionalBool() throws(PayloadError) -> Bool? {
-        try readOptional { (reader: inout BinaryReader) throws(PayloadError) in try reader.readBool() }
+        guard try readPresence() else { return nil }
+        return try readBool()
     }
 
-    /// An enum stored as its index in a fixed table; the table order is part of the format and never changes.
-    mutating func readEnum<T>(_ table: [T], _ name: String) throws(PayloadError) -> T {
-        let code = Int(try readByte())
-        guard code < table.count else { throw PayloadError("unknown \(name) code \(code) at offset \(offset - 1)") }
-        return table[code]
+    /// A one-byte enum code below `count`; the caller maps it (see `WireTable`).
+    @inline(__always)
+    mutating func readCode(below count: UInt8, _ name: StaticString) throws(PayloadError) -> UInt8 {
+        let code = try readByte()
+        guard code < count else { throw PayloadError("unknown \(name) code \(code) at offset \(offset - 1)") }
+        return code
+    }
+
+    @inline(__always)
+    mutating func readListener() throws(PayloadError) -> ListenerKind {
+        switch try readCode(below: 2, "listener") {
+        case 0: .http
+        default: .grpc
+        }
+    }
+
+    @inline(__always)
+    mutating func readServiceProtocol() throws(PayloadError) -> ServiceProtocol {
+        switch try readCode(below: 3, "protocol") {
+        case 0: .http1
+        case 1: .http2
+        default: .grpc
+        }
+    }
+
+    @inline(__always)
+    mutating func readLBPolicy() throws(PayloadError) -> LoadBalancingPolicy {
+        switch try readCode(below: 5, "lb_policy") {
+        case 0: .roundRobin
+        case 1: .leastRequest
+        case 2: .random
+        case 3: .ringHash
+        default: .maglev
+        }
     }
 }
 

@@ -35,16 +35,40 @@ public enum EventType {
 
     public static var allTypes: [String] { currentSchemaVersions.keys.sorted() }
 
-    /// Each known type's name as bytes, with its name and current schema, sorted by name.
-    private static let known: [(bytes: [UInt8], name: String, schema: UInt16)] =
-        currentSchemaVersions.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.key, $0.value) }
+    /// Each known type's name as bytes, with its name, current schema and case, sorted by name.
+    private static let known: [(bytes: [UInt8], name: String, schema: UInt16, case: Case)] =
+        currentSchemaVersions.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.key, $0.value, Case($0.key)!) }
 
     /// Finds a stored type name among the known ones without making a String: the fold's path.
-    static func lookUp(_ bytes: UnsafeRawBufferPointer) -> (name: String, schema: UInt16)? {
+    static func lookUp(_ bytes: UnsafeRawBufferPointer) -> (name: String, schema: UInt16, case: Case)? {
         for entry in known where entry.bytes.count == bytes.count {
             let equal = entry.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            if equal { return (entry.name, entry.schema) }
+            if equal { return (entry.name, entry.schema, entry.case) }
         }
         return nil
+    }
+
+    /// A known type as a value to switch on (decoding switches on this, not on strings).
+    enum Case {
+        case serviceRegistered, serviceUpdated, serviceRemoved
+        case routeAdded, routeChanged, routeRemoved
+        case proxyRegistered, proxyDeregistered
+        case configRolledBack, declarativeConfigApplied
+
+        init?(_ type: String) {
+            switch type {
+            case EventType.serviceRegistered: self = .serviceRegistered
+            case EventType.serviceUpdated: self = .serviceUpdated
+            case EventType.serviceRemoved: self = .serviceRemoved
+            case EventType.routeAdded: self = .routeAdded
+            case EventType.routeChanged: self = .routeChanged
+            case EventType.routeRemoved: self = .routeRemoved
+            case EventType.proxyRegistered: self = .proxyRegistered
+            case EventType.proxyDeregistered: self = .proxyDeregistered
+            case EventType.configRolledBack: self = .configRolledBack
+            case EventType.declarativeConfigApplied: self = .declarativeConfigApplied
+            default: return nil
+            }
+        }
     }
 }

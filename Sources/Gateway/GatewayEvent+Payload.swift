@@ -70,7 +70,7 @@ extension GatewayEvent {
         guard schemaVersion == known.schema else {
             return try Upcaster.upcast(type: known.name, schemaVersion: schemaVersion, payload: payload)
         }
-        return try decodeCurrent(type: known.name, schemaVersion: schemaVersion, payload: payload)
+        return try decodeCurrent(known.case, type: known.name, schemaVersion: schemaVersion, payload: payload)
     }
 
     /// Decodes a stored payload; older schema versions go through `Upcaster`.
@@ -79,22 +79,22 @@ extension GatewayEvent {
         schemaVersion: UInt16,
         payload: UnsafeRawBufferPointer
     ) throws(PayloadError) -> GatewayEvent {
-        guard let current = EventType.currentSchemaVersion(for: type) else {
+        guard let current = EventType.currentSchemaVersion(for: type), let known = EventType.Case(type) else {
             throw PayloadError("unknown event type '\(type)' (schema version \(schemaVersion))")
         }
         guard schemaVersion == current else {
             return try Upcaster.upcast(type: type, schemaVersion: schemaVersion, payload: payload)
         }
-        return try decodeCurrent(type: type, schemaVersion: schemaVersion, payload: payload)
+        return try decodeCurrent(known, type: type, schemaVersion: schemaVersion, payload: payload)
     }
 
     private static func decodeCurrent(
-        type: String, schemaVersion: UInt16, payload: UnsafeRawBufferPointer
+        _ known: EventType.Case, type: String, schemaVersion: UInt16, payload: UnsafeRawBufferPointer
     ) throws(PayloadError) -> GatewayEvent {
         var reader = BinaryReader(payload)
         let event: GatewayEvent
         do {
-            event = try decodeCurrent(type: type, reader: &reader)
+            event = try decodeCurrent(known, reader: &reader)
             try reader.expectEnd()
         } catch {
             throw PayloadError("\(type) v\(schemaVersion): \(error.message)")
@@ -102,20 +102,20 @@ extension GatewayEvent {
         return event
     }
 
-    private static func decodeCurrent(type: String, reader: inout BinaryReader) throws(PayloadError) -> GatewayEvent {
-        switch type {
-        case EventType.serviceRegistered: return .serviceRegistered(try reader.read(Service.self))
-        case EventType.serviceUpdated: return .serviceUpdated(try reader.read(Service.self))
-        case EventType.serviceRemoved: return .serviceRemoved(name: try reader.readString())
-        case EventType.routeAdded: return .routeAdded(try reader.read(Route.self))
-        case EventType.routeChanged: return .routeChanged(try reader.read(Route.self))
-        case EventType.routeRemoved: return .routeRemoved(name: try reader.readString())
-        case EventType.proxyRegistered: return .proxyRegistered(try reader.read(Proxy.self))
-        case EventType.proxyDeregistered: return .proxyDeregistered(key: try reader.readString())
-        case EventType.configRolledBack: return .configRolledBack(try reader.read(ConfigRollback.self))
-        case EventType.declarativeConfigApplied:
-            return .declarativeConfigApplied(try reader.read(DeclarativeApplied.self))
-        default: throw PayloadError("unknown event type '\(type)'")
+    private static func decodeCurrent(
+        _ known: EventType.Case, reader: inout BinaryReader
+    ) throws(PayloadError) -> GatewayEvent {
+        switch known {
+        case .serviceRegistered: return .serviceRegistered(try Service.decode(from: &reader))
+        case .serviceUpdated: return .serviceUpdated(try Service.decode(from: &reader))
+        case .serviceRemoved: return .serviceRemoved(name: try reader.readString())
+        case .routeAdded: return .routeAdded(try Route.decode(from: &reader))
+        case .routeChanged: return .routeChanged(try Route.decode(from: &reader))
+        case .routeRemoved: return .routeRemoved(name: try reader.readString())
+        case .proxyRegistered: return .proxyRegistered(try Proxy.decode(from: &reader))
+        case .proxyDeregistered: return .proxyDeregistered(key: try reader.readString())
+        case .configRolledBack: return .configRolledBack(try ConfigRollback.decode(from: &reader))
+        case .declarativeConfigApplied: return .declarativeConfigApplied(try DeclarativeApplied.decode(from: &reader))
         }
     }
 }

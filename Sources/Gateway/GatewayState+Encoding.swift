@@ -36,14 +36,33 @@ extension GatewayState {
         let version = try reader.readVarUInt()
         let head = try reader.readVarUInt()
         let hash = try reader.readOptionalString()
-        let services = try reader.readArray(Service.self)
-        let routes = try reader.readArray(Route.self)
-        let proxies = try reader.readArray(Proxy.self)
+        // Straight into the dictionaries, sized up front: no intermediate arrays or pairs to copy.
+        let serviceCount = try reader.readCount()
+        var services = [String: Service](minimumCapacity: serviceCount)
+        for _ in 0..<serviceCount {
+            let service = try Service.decode(from: &reader)
+            let name = service.name
+            services[name] = consume service
+        }
+        let routeCount = try reader.readCount()
+        var routes = [String: Route](minimumCapacity: routeCount)
+        for _ in 0..<routeCount {
+            let route = try Route.decode(from: &reader)
+            let name = route.name
+            routes[name] = consume route
+        }
+        let proxyCount = try reader.readCount()
+        var proxies = [String: Proxy](minimumCapacity: proxyCount)
+        for _ in 0..<proxyCount {
+            let proxy = try Proxy.decode(from: &reader)
+            let key = proxy.key
+            proxies[key] = consume proxy
+        }
         try reader.expectEnd()
         return GatewayState(
-            services: Dictionary(services.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }),
-            routes: Dictionary(routes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }),
-            proxies: Dictionary(proxies.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last }),
+            services: services,
+            routes: routes,
+            proxies: proxies,
             version: version,
             head: head,
             lastDeclarativeHash: hash

@@ -38,19 +38,25 @@ public struct GatewayState: Equatable, Sendable {
     }
 
     /// Folds one event. Total and cheap: no validation, sorting or JSON here (this is the replay hot path).
-    public mutating func apply(_ event: GatewayEvent, seq: UInt64) {
+    /// The event is consumed, so its resources move into the state without being copied.
+    public mutating func apply(_ event: consuming GatewayEvent, seq: UInt64) {
         head = seq
-        switch event {
-        case .serviceRegistered(let service), .serviceUpdated(let service):
-            services[service.name] = service
+        switch consume event {
+        case .serviceRegistered(let service):
+            upsert(consume service)
+        case .serviceUpdated(let service):
+            upsert(consume service)
         case .serviceRemoved(let name):
             services.removeValue(forKey: name)
-        case .routeAdded(let route), .routeChanged(let route):
-            routes[route.name] = route
+        case .routeAdded(let route):
+            upsert(consume route)
+        case .routeChanged(let route):
+            upsert(consume route)
         case .routeRemoved(let name):
             routes.removeValue(forKey: name)
         case .proxyRegistered(let proxy):
-            proxies[proxy.key] = proxy
+            let key = proxy.key
+            proxies[key] = consume proxy
         case .proxyDeregistered(let key):
             proxies.removeValue(forKey: key)
         case .configRolledBack(let rollback):
@@ -63,6 +69,16 @@ public struct GatewayState: Equatable, Sendable {
             return
         }
         version = seq
+    }
+
+    private mutating func upsert(_ service: consuming Service) {
+        let name = service.name
+        services[name] = consume service
+    }
+
+    private mutating func upsert(_ route: consuming Route) {
+        let name = route.name
+        routes[name] = consume route
     }
 
     public func applying(_ event: GatewayEvent, seq: UInt64) -> GatewayState {

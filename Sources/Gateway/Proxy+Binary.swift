@@ -9,11 +9,17 @@ extension Proxy: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        id = try reader.readOptionalString()
-        cluster = try reader.readOptionalString()
-        host = try reader.readOptionalString()
-        httpPort = try reader.readOptionalInt()
-        grpcPort = try reader.readOptionalInt()
-        adminPort = try reader.readOptionalInt()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self {
+        let id = try reader.readOptionalString()
+        let cluster = try reader.readOptionalString()
+        let host = try reader.readOptionalString()
+        let httpPort = try reader.readOptionalInt()
+        let grpcPort = try reader.readOptionalInt()
+        let adminPort = try reader.readOptionalInt()
+        return Self(id: id, cluster: cluster, host: host, httpPort: httpPort, grpcPort: grpcPort, adminPort: adminPort)
     }
 }

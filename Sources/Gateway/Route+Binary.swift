@@ -1,3 +1,7 @@
+// Each type reads into locals and returns one memberwise-built value from a static `decode`:
+// assigning the fields of `self` one by one (or delegating to `self.init`) made the optimizer
+// copy and destroy the whole value once per decode. `init(from:)` forwards to `decode`.
+
 extension HeaderMatch: BinaryCodable {
     public func encode(to writer: inout BinaryWriter) {
         writer.writeString(name)
@@ -8,11 +12,17 @@ extension HeaderMatch: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        name = try reader.readString()
-        exact = try reader.readOptionalString()
-        prefix = try reader.readOptionalString()
-        regex = try reader.readOptionalString()
-        present = try reader.readOptionalBool()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> HeaderMatch {
+        let name = try reader.readString()
+        let exact = try reader.readOptionalString()
+        let prefix = try reader.readOptionalString()
+        let regex = try reader.readOptionalString()
+        let present = try reader.readOptionalBool()
+        return HeaderMatch(name: name, exact: exact, prefix: prefix, regex: regex, present: present)
     }
 }
 
@@ -25,10 +35,16 @@ extension RouteMatch: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        prefix = try reader.readOptionalString()
-        path = try reader.readOptionalString()
-        regex = try reader.readOptionalString()
-        headers = try reader.readArray(HeaderMatch.self)
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RouteMatch {
+        let prefix = try reader.readOptionalString()
+        let path = try reader.readOptionalString()
+        let regex = try reader.readOptionalString()
+        let headers = try reader.readArray(HeaderMatch.self)
+        return RouteMatch(prefix: prefix, path: path, regex: regex, headers: headers)
     }
 }
 
@@ -39,8 +55,14 @@ extension WeightedService: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        service = try reader.readString()
-        weight = try reader.readInt()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> WeightedService {
+        let service = try reader.readString()
+        let weight = try reader.readInt()
+        return WeightedService(service: service, weight: weight)
     }
 }
 
@@ -57,9 +79,14 @@ extension RouteDestination: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RouteDestination {
         switch try reader.readByte() {
-        case 0: self = .service(try reader.readString())
-        case 1: self = .weighted(try reader.readArray(WeightedService.self))
+        case 0: return .service(try reader.readString())
+        case 1: return .weighted(try reader.readArray(WeightedService.self))
         case let other: throw PayloadError("unknown route destination tag \(other)")
         }
     }
@@ -73,9 +100,15 @@ extension RetryPolicy: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        retryOn = try reader.readString()
-        numRetries = try reader.readInt()
-        perTryTimeout = try reader.readOptionalDuration()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RetryPolicy {
+        let retryOn = try reader.readString()
+        let numRetries = try reader.readInt()
+        let perTryTimeout = try reader.readOptionalDuration()
+        return RetryPolicy(retryOn: retryOn, numRetries: numRetries, perTryTimeout: perTryTimeout)
     }
 }
 
@@ -90,12 +123,20 @@ extension CorsPolicy: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        allowOrigins = try reader.readStrings()
-        allowMethods = try reader.readStrings()
-        allowHeaders = try reader.readStrings()
-        exposeHeaders = try reader.readStrings()
-        maxAge = try reader.readOptionalDuration()
-        allowCredentials = try reader.readBool()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> CorsPolicy {
+        let allowOrigins = try reader.readStrings()
+        let allowMethods = try reader.readStrings()
+        let allowHeaders = try reader.readStrings()
+        let exposeHeaders = try reader.readStrings()
+        let maxAge = try reader.readOptionalDuration()
+        let allowCredentials = try reader.readBool()
+        return CorsPolicy(
+            allowOrigins: allowOrigins, allowMethods: allowMethods, allowHeaders: allowHeaders,
+            exposeHeaders: exposeHeaders, maxAge: maxAge, allowCredentials: allowCredentials)
     }
 }
 
@@ -105,7 +146,12 @@ extension HashPolicy: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        header = try reader.readString()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> HashPolicy {
+        HashPolicy(header: try reader.readString())
     }
 }
 
@@ -116,8 +162,14 @@ extension RequestMirror: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        service = try reader.readString()
-        percent = try reader.readInt()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RequestMirror {
+        let service = try reader.readString()
+        let percent = try reader.readInt()
+        return RequestMirror(service: service, percent: percent)
     }
 }
 
@@ -135,14 +187,21 @@ extension Route: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        name = try reader.readString()
-        listener = try reader.readEnum(WireTable.listeners, "listener")
-        match = try reader.read(RouteMatch.self)
-        destination = try reader.read(RouteDestination.self)
-        timeout = try reader.readOptionalDuration()
-        retryPolicy = try reader.readOptional(RetryPolicy.self)
-        cors = try reader.readOptional(CorsPolicy.self)
-        hashPolicy = try reader.readOptional(HashPolicy.self)
-        mirror = try reader.readOptional(RequestMirror.self)
+        self = try Self.decode(from: &reader)
+    }
+
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Route {
+        let name = try reader.readString()
+        let listener = try reader.readListener()
+        let match = try RouteMatch.decode(from: &reader)
+        let destination = try RouteDestination.decode(from: &reader)
+        let timeout = try reader.readOptionalDuration()
+        let retryPolicy = try reader.readOptional(RetryPolicy.self)
+        let cors = try reader.readOptional(CorsPolicy.self)
+        let hashPolicy = try reader.readOptional(HashPolicy.self)
+        let mirror = try reader.readOptional(RequestMirror.self)
+        return Route(
+            name: name, listener: listener, match: match, destination: destination, timeout: timeout,
+            retryPolicy: retryPolicy, cors: cors, hashPolicy: hashPolicy, mirror: mirror)
     }
 }

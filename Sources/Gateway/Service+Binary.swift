@@ -1,3 +1,5 @@
+// See Route+Binary.swift: values are decoded by a static `decode` returning one memberwise-built value.
+
 extension Endpoint: BinaryCodable {
     public func encode(to writer: inout BinaryWriter) {
         writer.writeString(host)
@@ -5,8 +7,14 @@ extension Endpoint: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        host = try reader.readString()
-        port = try reader.readInt()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Endpoint {
+        let host = try reader.readString()
+        let port = try reader.readInt()
+        return Endpoint(host: host, port: port)
     }
 }
 
@@ -20,11 +28,19 @@ extension HealthCheck: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        path = try reader.readString()
-        interval = try reader.readDuration()
-        timeout = try reader.readDuration()
-        healthyThreshold = try reader.readInt()
-        unhealthyThreshold = try reader.readInt()
+        self = try Self.decode(from: &reader)
+    }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> HealthCheck {
+        let path = try reader.readString()
+        let interval = try reader.readDuration()
+        let timeout = try reader.readDuration()
+        let healthyThreshold = try reader.readInt()
+        let unhealthyThreshold = try reader.readInt()
+        return HealthCheck(
+            path: path, interval: interval, timeout: timeout, healthyThreshold: healthyThreshold,
+            unhealthyThreshold: unhealthyThreshold)
     }
 }
 
@@ -73,13 +89,21 @@ extension Service: BinaryCodable {
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
-        name = try reader.readString()
-        `protocol` = try reader.readEnum(WireTable.serviceProtocols, "protocol")
-        endpoints = try reader.readArray(Endpoint.self)
-        lbPolicy = try reader.readEnum(WireTable.lbPolicies, "lb_policy")
-        connectTimeout = try reader.readDuration()
-        healthCheck = try reader.readOptional(HealthCheck.self)
-        circuitBreakers = try reader.readOptional(CircuitBreakers.self)
-        outlierDetection = try reader.readOptional(OutlierDetection.self)
+        self = try Self.decode(from: &reader)
+    }
+
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Service {
+        let name = try reader.readString()
+        let serviceProtocol = try reader.readServiceProtocol()
+        let endpoints = try reader.readArray(Endpoint.self)
+        let lbPolicy = try reader.readLBPolicy()
+        let connectTimeout = try reader.readDuration()
+        let healthCheck = try reader.readOptional(HealthCheck.self)
+        let circuitBreakers = try reader.readOptional(CircuitBreakers.self)
+        let outlierDetection = try reader.readOptional(OutlierDetection.self)
+        return Service(
+            name: name, protocol: serviceProtocol, endpoints: endpoints, lbPolicy: lbPolicy,
+            connectTimeout: connectTimeout, healthCheck: healthCheck, circuitBreakers: circuitBreakers,
+            outlierDetection: outlierDetection)
     }
 }
