@@ -38,9 +38,9 @@ public struct EnvelopeView {
     public var payload: UnsafeRawBufferPointer {
         get throws(EventLogError) {
             var reader = ByteReader(bytes, offset: EnvelopeFormat.typeOffset)
-            for field in ["type", "actor", "request_id"] {
-                let length = try reader.integer(UInt16.self, field)
-                _ = try reader.raw(Int(length), field)
+            for _ in 0..<3 {  // type, actor, request_id
+                let length = try reader.integer(UInt16.self, "header string")
+                _ = try reader.raw(Int(length), "header string")
             }
             let entities = try reader.integer(UInt16.self, "entities")
             for _ in 0..<entities {

@@ -78,7 +78,7 @@ public actor Logbook {
         var written = 0
         while state.head + checkpointInterval <= head {
             state = try projection.fold(state, through: (state.head / checkpointInterval + 1) * checkpointInterval)
-            try await store.saveCheckpoint(sequence: state.head, state: CheckpointFormat.encode(state))
+            try await store.saveCheckpoint(sequence: state.head, state: state.encoded())
             written += 1
         }
         return written
@@ -199,7 +199,7 @@ public actor Logbook {
     private nonisolated func saveCheckpoint(_ state: GatewayState) {
         let store = self.store
         Task.detached(priority: .background) {
-            try? await store.saveCheckpoint(sequence: state.head, state: CheckpointFormat.encode(state))
+            try? await store.saveCheckpoint(sequence: state.head, state: state.encoded())
         }
     }
 }
