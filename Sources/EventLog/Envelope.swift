@@ -44,8 +44,6 @@ public struct Envelope: Sendable, Equatable {
         self.hash = hash
     }
 
-    public var recordedDate: Date { Date(timeIntervalSince1970: Double(recordedAt) / 1000) }
-
     /// The hash that precedes the first event.
     public static let genesisHash = [UInt8](repeating: 0, count: 32)
 }

@@ -2,7 +2,7 @@
 public struct EventLogError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
-            case conflict, idempotencyMismatch, corrupt, invalidEvent, storage, closed, notFound, notEmpty
+            case conflict, idempotencyMismatch, corrupt, invalidEvent, storage, closed, notEmpty
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -19,7 +19,6 @@ public struct EventLogError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let storage = Code(.storage)
         /// The log was closed.
         public static let closed = Code(.closed)
-        public static let notFound = Code(.notFound)
         /// An import or restore needs an empty log.
         public static let notEmpty = Code(.notEmpty)
 

@@ -76,7 +76,6 @@ public struct LogbookError: Error, Sendable, CustomStringConvertible {
             case .idempotencyMismatch: .idempotencyMismatch
             case .conflict: .unavailable
             case .invalidEvent: .badInput
-            case .notFound: .notFound
             case .notEmpty: .conflict
             default: .storage
             }

@@ -97,7 +97,6 @@ struct AppendTests {
                 #expect(first.entities == ["service/rest-api"])
                 #expect(first.payload == [0, 1, 2, 255])
                 #expect(first.recordedAt == 1_700_000_000_123)
-                #expect(first.recordedDate == Date(timeIntervalSince1970: 1_700_000_000.123))
                 #expect(envelopes[1].kind == .observation)
                 #expect(envelopes[1].entities == ["proxy/p1", "service/rest-api"])
                 for (previous, current) in zip(envelopes, envelopes.dropFirst()) {
