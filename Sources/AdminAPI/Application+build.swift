@@ -1,33 +1,54 @@
 import Hummingbird
 import LogbookCore
 
-/// The router: every endpoint, behind the middleware that names the request and shapes errors.
-public func buildRouter(logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration())
-    -> Router<AdminRequestContext>
-{
+/// The router: every endpoint, behind the middleware that counts requests, names them and
+/// shapes errors. `metrics` is injected so tests need not bootstrap the process-wide system.
+public func buildRouter(
+    logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
+    metrics: APIMetrics = APIMetrics()
+) -> Router<AdminRequestContext> {
     let router = Router(context: AdminRequestContext.self)
+    // Outermost, so it counts the status the client finally gets, errors included.
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestMetadataMiddleware())
-    router.addRoutes(
-        StatusController(logbook: logbook, buildVersion: configuration.buildVersion, started: .now).endpoints)
-    router.addRoutes(
-        ResourceController<ServiceKind>(logbook: logbook, createPath: "add").endpoints, atPath: "/services")
-    router.addRoutes(ResourceController<RouteKind>(logbook: logbook, createPath: "add").endpoints, atPath: "/routes")
-    router.addRoutes(
-        ResourceController<ProxyKind>(logbook: logbook, createPath: "register").endpoints, atPath: "/proxies")
-    router.addRoutes(
-        ConfigController(logbook: logbook, configPath: configuration.configPath).endpoints, atPath: "/config")
-    router.addRoutes(AuditController(logbook: logbook).endpoints)
+    addEndpoints(to: router, logbook: logbook, configuration: configuration, metrics: metrics)
     return router
+}
+
+/// Registers every endpoint on `routes`: the real router, or a recorder that lists them
+/// (the test that holds the OpenAPI document to the routes actually served).
+public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
+    to routes: Routes, logbook: Logbook, configuration: AdminAPIConfiguration, metrics: APIMetrics
+) {
+    routes.addRoutes(
+        StatusController(logbook: logbook, buildVersion: configuration.buildVersion, metrics: metrics, started: .now)
+            .endpoints)
+    routes.addRoutes(
+        ResourceController<ServiceKind>(logbook: logbook, createPath: "add", metrics: metrics).endpoints,
+        atPath: "/services")
+    routes.addRoutes(
+        ResourceController<RouteKind>(logbook: logbook, createPath: "add", metrics: metrics).endpoints,
+        atPath: "/routes")
+    routes.addRoutes(
+        ResourceController<ProxyKind>(logbook: logbook, createPath: "register", metrics: metrics).endpoints,
+        atPath: "/proxies")
+    routes.addRoutes(
+        ConfigController(logbook: logbook, configPath: configuration.configPath, metrics: metrics).endpoints,
+        atPath: "/config")
+    routes.addRoutes(
+        EventStreamController(logbook: logbook, metrics: metrics, heartbeat: configuration.streamHeartbeat).endpoints)
+    routes.addRoutes(AuditController(logbook: logbook).endpoints)
 }
 
 /// The HTTP API as a Hummingbird application; `onServerRunning` gets the bound port
 /// (the one to use when `configuration.port` is 0).
 public func buildApplication(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
+    metrics: APIMetrics = APIMetrics(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(logbook: logbook, configuration: configuration),
+        router: buildRouter(logbook: logbook, configuration: configuration, metrics: metrics),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "logbook"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
@@ -37,10 +58,12 @@ public func buildApplication(
 /// finish, so every acknowledged mutation is durable before the process exits.
 public enum AdminServer {
     public static func run(
-        logbook: Logbook, configuration: AdminAPIConfiguration,
+        logbook: Logbook, configuration: AdminAPIConfiguration, metrics: APIMetrics = .process,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        try await buildApplication(logbook: logbook, configuration: configuration, onServerRunning: onServerRunning)
-            .runService()
+        try await buildApplication(
+            logbook: logbook, configuration: configuration, metrics: metrics, onServerRunning: onServerRunning
+        )
+        .runService()
     }
 }

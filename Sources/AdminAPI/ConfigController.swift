@@ -6,6 +6,7 @@ import LogbookCore
 struct ConfigController {
     let logbook: Logbook
     let configPath: String?
+    let metrics: APIMetrics
 
     var endpoints: RouteCollection<AdminRequestContext> {
         let routes = RouteCollection(context: AdminRequestContext.self)
@@ -53,7 +54,7 @@ struct ConfigController {
             return JSONAnswer.response(.ok, planned, headers: [.eTag: Mutation.etag(state.version)])
         }
         let guards = try Mutation.context(request, context: context, body: body)
-        return Mutation.response(try await logbook.execute(command, context: guards))
+        return Mutation.response(try await logbook.execute(command, context: guards, metrics: metrics))
     }
 
     struct RollbackRequest: Decodable {
@@ -79,7 +80,9 @@ struct ConfigController {
         let body = try await RequestBody.read(request, context: context)
         let rollback = try body.decode(RollbackRequest.self)
         let guards = try Mutation.context(request, context: context, body: body)
-        let result = try await logbook.rollback(to: rollback.version, reason: rollback.reason, context: guards)
+        let result = try await metrics.timingMutation {
+            try await logbook.rollback(to: rollback.version, reason: rollback.reason, context: guards)
+        }
         return Mutation.response(result)
     }
 }

@@ -38,9 +38,30 @@ struct QueryParameters {
         }
     }
 
+    /// About 3,000 years: past any log, and far below where milliseconds overflow Int64.
+    static let maxAgeSeconds = 1e11
+
+    /// The seconds an age such as `15m` names, as TimeExpression reads it; nil for anything else.
+    static func ageSeconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604800)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                let value = Double(number)
+            else { return nil }
+            return value * scale
+        }
+        return nil
+    }
+
     /// ISO 8601 or an age (`15m`), as the CLI takes it; milliseconds since 1970.
     func time(_ name: String) throws -> Int64? {
         guard let text = string(name) else { return nil }
+        // An age so large that it is before year 1 would overflow the conversion to milliseconds
+        // (a trap, not an error), so it is refused here as the bad input it is.
+        if let seconds = Self.ageSeconds(text.trimmingCharacters(in: .whitespaces)), seconds > Self.maxAgeSeconds {
+            throw APIError.badRequest(field: name, "'\(text)' is too far in the past")
+        }
         do {
             return try TimeExpression.parse(text)
         } catch let error as LogbookError {

@@ -8,6 +8,9 @@ struct ResourceController<Kind: ResourceKind> {
     let logbook: Logbook
     /// `add` for services and routes, `register` for proxies (the seed's paths).
     let createPath: String
+    let metrics: APIMetrics
+    /// Sorting ten thousand resources on every page read would dominate `GET` latency.
+    let sorted = SortedResources<Kind>()
 
     var endpoints: RouteCollection<AdminRequestContext> {
         let routes = RouteCollection(context: AdminRequestContext.self)
@@ -24,7 +27,7 @@ struct ResourceController<Kind: ResourceKind> {
         let limit = try query.limit(max: APILimits.maxResourcePage)
         let state = logbook.state
         let page = ResourcePage(
-            Kind.plural, sorted: Kind.sorted(in: state), key: Kind.key(of:), cursor: query.string("cursor"),
+            Kind.plural, sorted: sorted.resources(in: state), key: Kind.key(of:), cursor: query.string("cursor"),
             limit: limit, version: state.version)
         return JSONAnswer.response(.ok, page, headers: [.eTag: Mutation.etag(state.version)])
     }
@@ -43,7 +46,7 @@ struct ResourceController<Kind: ResourceKind> {
         let body = try await RequestBody.read(request, context: context)
         let resource = try body.decode(Kind.Resource.self)
         let guards = try Mutation.context(request, context: context, body: body)
-        let result = try await logbook.execute(Kind.create(resource), context: guards)
+        let result = try await logbook.execute(Kind.create(resource), context: guards, metrics: metrics)
         return Mutation.response(result, created: true)
     }
 
@@ -58,12 +61,12 @@ struct ResourceController<Kind: ResourceKind> {
                 "the body describes '\(Kind.key(of: resource))' but the path names '\(key)'")
         }
         let guards = try Mutation.context(request, context: context, body: body)
-        return Mutation.response(try await logbook.execute(Kind.replace(resource), context: guards))
+        return Mutation.response(try await logbook.execute(Kind.replace(resource), context: guards, metrics: metrics))
     }
 
     @Sendable func remove(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let key = try context.pathParameter("key")
         let guards = try Mutation.context(request, context: context)
-        return Mutation.response(try await logbook.execute(Kind.remove(key), context: guards))
+        return Mutation.response(try await logbook.execute(Kind.remove(key), context: guards, metrics: metrics))
     }
 }

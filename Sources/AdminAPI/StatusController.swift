@@ -1,10 +1,12 @@
+import HTTPTypes
 import Hummingbird
 import LogbookCore
 
-/// `GET /status`, `GET /healthz`, `GET /readyz`.
+/// `GET /status`, `GET /healthz`, `GET /readyz`, `GET /metrics`, `GET /openapi.json`.
 struct StatusController {
     let logbook: Logbook
     let buildVersion: String
+    let metrics: APIMetrics
     /// When the API was built, for uptime; a monotonic clock so a clock change cannot make it negative.
     let started: ContinuousClock.Instant
 
@@ -13,6 +15,8 @@ struct StatusController {
         routes.get("status", use: status)
         routes.get("healthz", use: healthz)
         routes.get("readyz", use: readyz)
+        routes.get("metrics", use: prometheus)
+        routes.get("openapi.json", use: openAPI)
         return routes
     }
 
@@ -64,5 +68,20 @@ struct StatusController {
             throw APIError(.serviceUnavailable, code: "unavailable", "the event log cannot be read: \(error)")
         }
         return JSONAnswer.response(.ok, ["status": "ready", "head": "\(state.head)", "version": "\(state.version)"])
+    }
+
+    /// Prometheus text. Head and version are read at scrape time, so they are right even when
+    /// events arrived another way (the CLI on a stopped server, `serve --config`).
+    @Sendable func prometheus(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        let state = logbook.state
+        metrics.recordPosition(head: state.head, version: state.version)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(
+            status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render())))
+    }
+
+    @Sendable func openAPI(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        JSONAnswer.response(.ok, json: OpenAPIDocument.json)
     }
 }
