@@ -95,7 +95,25 @@ public enum Decider {
         guard !events.isEmpty else { return }
         var next = state
         for (offset, event) in events.enumerated() { next.apply(event, seq: state.head + UInt64(offset) + 1) }
-        try Validator.checkState(next, previous: state)
+        guard events.count == 1 else { return try Validator.checkState(next, previous: state) }
+        // One event on a valid state can break only what it touches: checking just that keeps a
+        // command's cost independent of how many routes and proxies exist.
+        switch events[0] {
+        case .routeAdded(let route), .routeChanged(let route):
+            try Validator.checkReferences(of: route, services: next.services, previous: state, at: "routes[\(route.name)]")
+        case .serviceRemoved(let name):
+            let users = next.routes.values.filter { $0.referencedServices.contains(name) }.sorted { $0.name < $1.name }
+            for route in users {
+                try Validator.checkReferences(
+                    of: route, services: next.services, previous: state, at: "routes[\(route.name)]")
+            }
+        case .proxyRegistered:
+            try Validator.checkPortCollisions(next.sortedProxies)
+        case .configRolledBack:
+            try Validator.checkState(next, previous: state)
+        case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .declarativeConfigApplied:
+            break
+        }
     }
 
     static func rollback(

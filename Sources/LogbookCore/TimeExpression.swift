@@ -7,7 +7,12 @@ public enum TimeExpression {
     public static func parse(_ text: String, now: Date = Date()) throws -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let age = relativeSeconds(trimmed) {
-            return Int64(((now.timeIntervalSince1970 - age) * 1000).rounded(.down))
+            let milliseconds = ((now.timeIntervalSince1970 - age) * 1000).rounded(.down)
+            // An age beyond any representable time (say 10^20 days) is bad input, not a crash.
+            guard milliseconds.isFinite, milliseconds > Double(Int64.min), milliseconds < Double(Int64.max) else {
+                throw LogbookError(.badInput, field: "time", "'\(text)' is too far in the past")
+            }
+            return Int64(milliseconds)
         }
         for style in [
             Date.ISO8601FormatStyle(includingFractionalSeconds: true),

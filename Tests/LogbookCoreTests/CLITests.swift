@@ -76,6 +76,8 @@ struct CLITests {
             try runLogbook(["apply", dir.path + "/missing.yaml", "--data-dir", data]), mentions: "missing.yaml")
         expectOneLineError(
             try runLogbook(["events", "--since", "yesterday-ish", "--data-dir", data]), mentions: "not a time")
+        expectOneLineError(
+            try runLogbook(["events", "--since", "99999999999999999999999d", "--data-dir", data]), mentions: "too far")
         expectOneLineError(try runLogbook(["state", "--version", "999", "--data-dir", data]), mentions: "999")
         expectOneLineError(try runLogbook(["events", "--data-dir", dir.path + "/nothing-here"]), mentions: "no log")
         // Nothing was appended by any of them.
