@@ -31,6 +31,8 @@ struct Serve: AsyncParsableCommand {
                     context: RequestContext(actor: "serve", requestID: "serve-" + UUID().uuidString.lowercased()))
                 Self.say("applied \(declarative.path): \(result.events.count) events, version \(result.version)")
             }
+            // An imported or crashed log may lack checkpoints; state-at-version queries need them.
+            try await session.logbook.writeMissingCheckpoints()
             let configuration = AdminAPIConfiguration(
                 host: httpHost, port: httpPort, configPath: config.map(Self.absolute))
             let host = httpHost
