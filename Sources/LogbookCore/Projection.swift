@@ -7,13 +7,9 @@ import Gateway
 /// ignored and the fold starts from an earlier one.
 public struct Projection: Sendable {
     let store: any EventStore
-    /// Folds of at least this many events decode on a second thread; below it a thread costs
-    /// more than it saves. `.max` folds on the calling thread only.
-    let pipelineThreshold: UInt64
 
-    public init(store: any EventStore, pipelineThreshold: UInt64 = 20_000) {
+    public init(store: any EventStore) {
         self.store = store
-        self.pipelineThreshold = pipelineThreshold
     }
 
     /// Folds (state.head, through] onto `state`. Observation events move the head only, and are
@@ -22,53 +18,10 @@ public struct Projection: Sendable {
         // Consuming: a state passed in (a decoded checkpoint) is mutated in place, not copied.
         var state = initial
         guard through > state.head else { return state }
-        if through - state.head >= pipelineThreshold {
-            try foldPipelined(&state, through: through)
-        } else {
-            try store.scan(after: state.head, through: through) { view in
-                Self.apply(try Self.decode(view), to: &state)
-            }
+        try store.scan(after: state.head, through: through) { view in
+            Self.apply(try Self.decode(view), to: &state)
         }
         return state
-    }
-
-    /// Decodes on a second thread while this one applies: decoding is most of a fold's cost and
-    /// our machines have two cores. The result is the same fold, in the same order.
-    private func foldPipelined(_ state: inout GatewayState, through: UInt64) throws {
-        let channel = FoldChannel(capacity: 4)
-        let store = self.store
-        let after = state.head
-        let producer = Thread {
-            do {
-                var batch = ContiguousArray<FoldItem>()
-                batch.reserveCapacity(FoldChannel.batchSize)
-                try store.scan(after: after, through: through) { view in
-                    batch.append(try Projection.decode(view))
-                    if batch.count == FoldChannel.batchSize {
-                        channel.send(batch)
-                        batch = []
-                        batch.reserveCapacity(FoldChannel.batchSize)
-                    }
-                }
-                channel.send(batch)
-                channel.finish(nil)
-            } catch {
-                channel.finish(error)
-            }
-        }
-        producer.name = "logbook.projection.decoder"
-        producer.start()
-        while var batch = channel.receive() {
-            batch.withUnsafeMutableBufferPointer { items in
-                for index in items.indices {
-                    // Move each item out (no retain), leaving a trivial one for the array to destroy.
-                    let item = (items.baseAddress! + index).move()
-                    (items.baseAddress! + index).initialize(to: .skip(0))
-                    Self.apply(item, to: &state)
-                }
-            }
-        }
-        if let error = channel.failure { throw error }
     }
 
     static func decode(_ view: EnvelopeView) throws -> FoldItem {
@@ -116,53 +69,4 @@ public struct Projection: Sendable {
 enum FoldItem: Sendable {
     case apply(UInt64, GatewayEvent)
     case skip(UInt64)
-}
-
-/// Hands batches of decoded events from the decoding thread to the folding one, holding at
-/// most `capacity` batches so a fast decoder cannot fill memory.
-///
-/// `@unchecked Sendable`: every stored property is read and written with `condition` held.
-final class FoldChannel: @unchecked Sendable {
-    static let batchSize = 4096
-    private let condition = NSCondition()
-    private let capacity: Int
-    private var batches: [ContiguousArray<FoldItem>] = []
-    private var finished = false
-    private var error: (any Error)?
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    func send(_ batch: ContiguousArray<FoldItem>) {
-        condition.lock()
-        while batches.count >= capacity { condition.wait() }
-        batches.append(batch)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func finish(_ error: (any Error)?) {
-        condition.lock()
-        finished = true
-        self.error = error
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch, or nil once the sender has finished and every batch was taken.
-    func receive() -> ContiguousArray<FoldItem>? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
-        guard !batches.isEmpty else { return nil }
-        condition.broadcast()
-        return batches.removeFirst()
-    }
-
-    var failure: (any Error)? {
-        condition.lock()
-        defer { condition.unlock() }
-        return error
-    }
 }

@@ -23,22 +23,17 @@ struct FoldBenchmarks {
         report.add("writing \(checkpoints) checkpoints (a full fold + encode)", [now() - checkpointStart], "s")
 
         let raw = try RawLMDB(path: root + "/fold")
-        let oneThread = Projection(store: store, pipelineThreshold: .max)
-        var foldRates = [Double](), oneThreadRates = [Double](), scanRates = [Double]()
+        var foldRates = [Double](), scanRates = [Double]()
         for _ in 0..<max(rounds, 3) {
             let scanStart = now()
             let scanned = try raw.scanAll()
             scanRates.append(Double(scanned) / (now() - scanStart))
-            for (projection, rates) in [(oneThread, 0), (logbook.projection, 1)] {
-                let start = now()
-                let state = try projection.fold(GatewayState(), through: store.head)
-                let rate = Double(store.head) / (now() - start)
-                if rates == 0 { oneThreadRates.append(rate) } else { foldRates.append(rate) }
-                precondition(state.head == store.head && state.services.count == 1000 && state.routes.count == 5000)
-            }
+            let start = now()
+            let state = try logbook.projection.fold(GatewayState(), through: store.head)
+            foldRates.append(Double(store.head) / (now() - start))
+            precondition(state.head == store.head && state.services.count == 1000 && state.routes.count == 5000)
         }
         report.add("raw LMDB cursor scan of the same log", scanRates, "events/s")
-        report.add("fold the whole log, decoding on the folding thread", oneThreadRates, "events/s")
         report.add("fold the whole log into state", foldRates, "events/s")
         let foldRate = report.value("fold the whole log into state")
         report.compare(
