@@ -23,7 +23,7 @@ public enum Decider {
 
         case .removeService(let name):
             guard state.services[name] != nil else { throw notFound("service", name) }
-            let users = state.sortedRoutes.filter { $0.referencedServices.contains(name) }.map(\.name)
+            let users = state.routes.values.filter { $0.referencedServices.contains(name) }.map(\.name).sorted()
             if !users.isEmpty {
                 let list = users.map { "'\($0)'" }.joined(separator: ", ")
                 throw ValidationError(
@@ -93,27 +93,30 @@ public enum Decider {
     /// No command may leave a state with dangling references or colliding ports.
     static func checkResult(of events: [GatewayEvent], on state: GatewayState) throws(ValidationError) {
         guard !events.isEmpty else { return }
+        // One event on a valid state can break only what it touches. Checking just that, without
+        // building the next state (a copy of every route), keeps a command's cost independent of
+        // how many routes exist.
+        if events.count == 1 {
+            switch events[0] {
+            case .routeAdded(let route), .routeChanged(let route):
+                // A route event leaves the services as they are.
+                return try Validator.checkReferences(
+                    of: route, services: state.services, previous: state, at: "routes[\(route.name)]")
+            case .proxyRegistered(let proxy):
+                var proxies = state.proxies
+                proxies[proxy.key] = proxy
+                return try Validator.checkPortCollisions(proxies.values.sorted { $0.key < $1.key })
+            case .serviceRemoved:
+                return  // `decide` refused it already if a route uses the service
+            case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .declarativeConfigApplied:
+                return
+            case .configRolledBack:
+                break
+            }
+        }
         var next = state
         for (offset, event) in events.enumerated() { next.apply(event, seq: state.head + UInt64(offset) + 1) }
-        guard events.count == 1 else { return try Validator.checkState(next, previous: state) }
-        // One event on a valid state can break only what it touches: checking just that keeps a
-        // command's cost independent of how many routes and proxies exist.
-        switch events[0] {
-        case .routeAdded(let route), .routeChanged(let route):
-            try Validator.checkReferences(of: route, services: next.services, previous: state, at: "routes[\(route.name)]")
-        case .serviceRemoved(let name):
-            let users = next.routes.values.filter { $0.referencedServices.contains(name) }.sorted { $0.name < $1.name }
-            for route in users {
-                try Validator.checkReferences(
-                    of: route, services: next.services, previous: state, at: "routes[\(route.name)]")
-            }
-        case .proxyRegistered:
-            try Validator.checkPortCollisions(next.sortedProxies)
-        case .configRolledBack:
-            try Validator.checkState(next, previous: state)
-        case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .declarativeConfigApplied:
-            break
-        }
+        try Validator.checkState(next, previous: state)
     }
 
     static func rollback(
