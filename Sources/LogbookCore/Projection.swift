@@ -19,26 +19,19 @@ public struct Projection: Sendable {
         var state = initial
         guard through > state.head else { return state }
         try store.scan(after: state.head, through: through) { view in
-            Self.apply(try Self.decode(view), to: &state)
+            let sequence = try view.sequence
+            guard view.kind == .configuration else { return state.skip(seq: sequence) }
+            state.apply(try Self.event(of: view, sequence: sequence), seq: sequence)
         }
         return state
     }
 
-    static func decode(_ view: EnvelopeView) throws -> FoldItem {
-        let sequence = try view.sequence
-        guard view.kind == .configuration else { return .skip(sequence) }
+    private static func event(of view: EnvelopeView, sequence: UInt64) throws -> GatewayEvent {
         let (type, schema, payload) = (try view.typeBytes, try view.schemaVersion, try view.payload)
         do {
-            return .apply(sequence, try GatewayEvent.decode(typeName: type, schemaVersion: schema, payload: payload))
+            return try GatewayEvent.decode(typeName: type, schemaVersion: schema, payload: payload)
         } catch {
             throw LogbookError(.corrupt, "event \(sequence): \(error.message)")
-        }
-    }
-
-    static func apply(_ item: consuming FoldItem, to state: inout GatewayState) {
-        switch consume item {
-        case .apply(let sequence, let event): state.apply(event, seq: sequence)
-        case .skip(let sequence): state.skip(seq: sequence)
         }
     }
 
@@ -63,10 +56,4 @@ public struct Projection: Sendable {
         }
         return GatewayState()
     }
-}
-
-/// One envelope, decoded: an event to fold, or an observation that only moves the head.
-enum FoldItem: Sendable {
-    case apply(UInt64, GatewayEvent)
-    case skip(UInt64)
 }
