@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         .systemLibrary(
@@ -50,6 +51,18 @@ let package = Package(
             sources: ["Generated"],
             swiftSettings: swiftSettings
         ),
+        // Translation (state -> Envoy resources), the snapshot store and the ADS server.
+        .target(
+            name: "XDS",
+            dependencies: [
+                "Gateway", "EnvoyAPI",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "LogbookCore",
             dependencies: [
@@ -71,11 +84,37 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Wiring: the log, the HTTP API and the xDS server in one ServiceGroup.
+        .target(
+            name: "LogbookServer",
+            dependencies: [
+                "LogbookCore", "AdminAPI", "XDS", "Gateway", "EventLog",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "logbook",
             dependencies: [
-                "LogbookCore", "AdminAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LogbookServer", "LogbookCore", "AdminAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // An Envoy-like ADS load generator: N streams as members of one fleet, ACKing like Envoy.
+        .executableTarget(
+            name: "xds-load",
+            dependencies: [
+                "EnvoyAPI",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "tools/xds-load",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -90,6 +129,24 @@ let package = Package(
         .testTarget(
             name: "EnvoyAPITests",
             dependencies: ["EnvoyAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "XDSTests",
+            dependencies: [
+                "XDS", "Gateway", "EnvoyAPI",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LogbookServerTests",
+            dependencies: [
+                "LogbookServer", "LogbookCore", "XDS", "Gateway", "EnvoyAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

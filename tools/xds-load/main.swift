@@ -1,0 +1,1 @@
+print("xds-load: not yet")
