@@ -30,7 +30,9 @@ enum FileDescriptorLimit {
             _ = setrlimit(resource, &limit)
             _ = getrlimit(resource, &limit)
         }
-        guard UInt64(limit.rlim_cur) >= UInt64(needed) else { throw TooLow(needed: UInt64(needed), hard: UInt64(limit.rlim_max)) }
+        guard UInt64(limit.rlim_cur) >= UInt64(needed) else {
+            throw TooLow(needed: UInt64(needed), hard: UInt64(limit.rlim_max))
+        }
         return UInt64(limit.rlim_cur)
     }
 }

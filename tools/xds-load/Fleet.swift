@@ -64,6 +64,11 @@ struct Fleet<Driver: StreamDriver>: Sendable {
                 target: server.resolvableTarget, transportSecurity: .plaintext, config: Self.transportConfig)
             // All transports share NIO's singleton event loop group: one thread per core for every connection.
             try await withGRPCClient(transport: transport) { client in
+                // Every task costs memory at 10,000 streams: a lone stream runs in this one.
+                if members.count == 1 {
+                    await members[0].run(on: client)
+                    return
+                }
                 await withDiscardingTaskGroup { group in
                     for stream in members {
                         group.addTask { await stream.run(on: client) }
@@ -79,6 +84,8 @@ struct Fleet<Driver: StreamDriver>: Sendable {
         .defaults { config in
             // Reconnect quickly; ProxyStream paces its own retries on top of this.
             config.backoff = .init(initial: .milliseconds(250), max: .seconds(5), multiplier: 1.6, jitter: 0.2)
+            // One stream sends one ACK at a time: there is nothing to coalesce, only a timer per flush to pay for.
+            config.connection.flushCoalescing = nil
         }
     }
 }

@@ -38,7 +38,8 @@ final class FleetLedger: Sendable {
 
     init(size: Int) {
         self.size = size
-        state = Mutex(State(phase: Array(repeating: .waiting, count: size), watchedVersion: Array(repeating: nil, count: size)))
+        state = Mutex(
+            State(phase: Array(repeating: .waiting, count: size), watchedVersion: Array(repeating: nil, count: size)))
     }
 
     // MARK: Written by the streams

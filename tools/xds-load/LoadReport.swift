@@ -18,6 +18,8 @@ struct LoadReport: Encodable {
         var receiptP99Ms: Double?
         /// The server's CPU time from just before the trigger until the last ACK (or the timeout).
         var serverCpuS: Double?
+        /// The same for xds-load itself: what the generator took from the machine the server runs on.
+        var clientCpuS: Double?
         var acked: Int
         var timedOut: Bool
         var error: String?
@@ -28,6 +30,7 @@ struct LoadReport: Encodable {
         var receiptP50Ms: Double?
         var receiptP99Ms: Double?
         var serverCpuS: Double?
+        var clientCpuS: Double?
     }
 
     var outcome = Outcome.ok
@@ -56,7 +59,8 @@ struct LoadReport: Encodable {
             allAckedMs: Statistics.median(finished.compactMap(\.allAckedMs)),
             receiptP50Ms: Statistics.median(finished.compactMap(\.receiptP50Ms)),
             receiptP99Ms: Statistics.median(finished.compactMap(\.receiptP99Ms)),
-            serverCpuS: Statistics.median(finished.compactMap(\.serverCpuS)))
+            serverCpuS: Statistics.median(finished.compactMap(\.serverCpuS)),
+            clientCpuS: Statistics.median(finished.compactMap(\.clientCpuS)))
     }
 
     func write(to path: String) throws {

@@ -68,7 +68,9 @@ struct LoadRun<Driver: StreamDriver> {
         }
         if let before = report.clientRssBeforeKib, let after = report.clientRssAfterKib {
             report.clientRssPerStreamKib = (Double(after - before) / Double(options.streams)).rounded(toPlaces: 1)
-            Log.line("xds-load resident memory \(before) → \(after) KiB, \(format(report.clientRssPerStreamKib!)) KiB a stream")
+            Log.line(
+                "xds-load resident memory \(before) → \(after) KiB, \(format(report.clientRssPerStreamKib!)) KiB a stream"
+            )
         }
 
         guard let trigger, options.rounds > 0 else { return }
@@ -111,6 +113,7 @@ struct LoadRun<Driver: StreamDriver> {
     private func runRound(_ number: Int, trigger: Trigger) async -> LoadReport.Round {
         ledger.beginRound()
         let cpuBefore = server?.cpuSeconds()
+        let clientCPUBefore = ProcessProbe.current.cpuSeconds()
         let fired = ContinuousClock.now
         let answered: ContinuousClock.Instant
         do {
@@ -125,6 +128,7 @@ struct LoadRun<Driver: StreamDriver> {
             try? await Task.sleep(for: .milliseconds(5))
         }
         let cpuAfter = server?.cpuSeconds()
+        let clientCPUAfter = ProcessProbe.current.cpuSeconds()
         let arrivals = ledger.endRound()!
 
         func sinceAnswer(_ instant: ContinuousClock.Instant) -> Double {
@@ -137,6 +141,9 @@ struct LoadRun<Driver: StreamDriver> {
             receiptP50Ms: Statistics.percentile(receipts, 50), receiptP99Ms: Statistics.percentile(receipts, 99),
             acked: arrivals.acked, timedOut: arrivals.acked < options.streams)
         if let cpuBefore, let cpuAfter { round.serverCpuS = (cpuAfter - cpuBefore).rounded(toPlaces: 3) }
+        if let clientCPUBefore, let clientCPUAfter {
+            round.clientCpuS = (clientCPUAfter - clientCPUBefore).rounded(toPlaces: 3)
+        }
         if !round.timedOut {
             round.allAckedMs = arrivals.ackedAt.compactMap { $0.map(sinceAnswer) }.max()
         }

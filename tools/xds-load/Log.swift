@@ -16,7 +16,9 @@ enum Log {
         let allAcked = round.allAckedMs.map { format($0) + " ms" } ?? "never"
         let p50 = round.receiptP50Ms.map(format) ?? "-"
         let p99 = round.receiptP99Ms.map(format) ?? "-"
-        let cpu = round.serverCpuS.map { ", server CPU \(format($0)) s" } ?? ""
+        let cpu =
+            (round.serverCpuS.map { ", server CPU \(format($0)) s" } ?? "")
+            + (round.clientCpuS.map { ", xds-load CPU \(format($0)) s" } ?? "")
         line(
             "round \(round.round): \(round.acked)/\(total) ACKed, all by \(allAcked); receipt p50 \(p50) ms, "
                 + "p99 \(p99) ms\(cpu) (trigger took \(format(triggerMs)) ms)")

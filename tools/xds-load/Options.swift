@@ -18,7 +18,9 @@ struct Options: ParsableArguments {
             discussion: """
                 The default, 1, gives every stream its own connection, as separate Envoys have. \
                 A larger value multiplexes streams onto fewer connections, which costs the \
-                generator (and the server) less memory per stream but is not what a fleet does.
+                generator (and the server) less memory per stream but is not what a fleet does. \
+                Stay within the server's HTTP/2 MAX_CONCURRENT_STREAMS (often 100): streams \
+                beyond it wait for a free slot and never come up.
                 """))
     var streamsPerConnection = 1
 
@@ -58,7 +60,9 @@ struct Options: ParsableArguments {
     @Option(help: "Seconds to rest between rounds.")
     var roundPause = 1.0
 
-    @Option(name: .customLong("trigger-url"), help: "URL the trigger calls to change the configuration; {round} and {run} are substituted.")
+    @Option(
+        name: .customLong("trigger-url"),
+        help: "URL the trigger calls to change the configuration; {round} and {run} are substituted.")
     var triggerURL: String?
 
     @Option(help: "HTTP method of the trigger.")
@@ -73,7 +77,9 @@ struct Options: ParsableArguments {
     @Option(help: "Shell command the trigger runs instead of an HTTP call; {round} and {run} are substituted.")
     var triggerCommand: String?
 
-    @Option(name: .customLong("server-pid"), help: "The control plane's process id, to read its memory and CPU time from /proc.")
+    @Option(
+        name: .customLong("server-pid"),
+        help: "The control plane's process id, to read its memory and CPU time from /proc.")
     var serverPID: Int32?
 
     @Option(help: "Write the results as one JSON object to this file.")
@@ -101,7 +107,8 @@ struct Options: ParsableArguments {
             }
         }
         if let triggerURL {
-            let sample = triggerURL.replacingOccurrences(of: "{round}", with: "1").replacingOccurrences(of: "{run}", with: "x")
+            let sample = triggerURL.replacingOccurrences(of: "{round}", with: "1").replacingOccurrences(
+                of: "{run}", with: "x")
             guard let url = URL(string: sample), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw ValidationError("--trigger-url must be http://host[:port]/path, got '\(triggerURL)'")
             }

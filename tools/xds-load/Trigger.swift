@@ -70,19 +70,28 @@ struct Trigger: Sendable {
         }
     }
 
+    /// Runs `command` with /bin/sh. Foundation's `Process` is not used: on Linux it crashes in `run()` once
+    /// the process has a few thousand descriptors open, which this tool always has.
     private func execute(_ command: String) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
+        var child: pid_t = 0
+        let words: [String] = ["/bin/sh", "-c", command]
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        let spawned = posix_spawn(&child, "/bin/sh", nil, nil, arguments, environ)
+        guard spawned == 0 else { throw Failure(description: "could not start /bin/sh: error \(spawned)") }
+        let pid = child
+        let status = await withCheckedContinuation { continuation in
+            // waitpid blocks, so it gets a thread of its own rather than one of the few the tasks share.
+            Thread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }.start()
         }
-        guard status == 0 else { throw Failure(description: "'\(command)' exited with status \(status)") }
+        let exited = status & 0x7f == 0
+        guard exited, (status >> 8) & 0xff == 0 else {
+            let how = exited ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
+            throw Failure(description: "'\(command)' \(how)")
+        }
     }
 }
