@@ -1,3 +1,4 @@
+import Crypto
 import EnvoyAPI
 import Gateway
 
@@ -123,5 +124,22 @@ extension Envoy_Config_Listener_V3_Listener {
             }
         }
         return names.sorted()
+    }
+}
+
+extension NodeSnapshot {
+    /// SHA-256 over every resource's type, name and bytes: equal digests mean byte-identical
+    /// configuration, so a replayed log can be checked against the original.
+    public var digest: String {
+        var hash = SHA256()
+        for type in ResourceType.allCases {
+            for resource in self[type].resources {
+                hash.update(data: Array(type.typeURL.utf8))
+                hash.update(data: Array(resource.name.utf8))
+                hash.update(data: resource.bytes)
+            }
+        }
+        return hash.finalize().map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+            .joined()
     }
 }
