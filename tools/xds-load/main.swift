@@ -1,1 +1,0 @@
-print("xds-load: not yet")
