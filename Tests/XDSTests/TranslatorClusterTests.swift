@@ -62,6 +62,7 @@ struct TranslatorClusterTests {
             try #require(checks.count == 1)
             #expect(checks[0].httpHealthCheck.path == "/ready")
             #expect(checks[0].interval == Google_Protobuf_Duration(seconds: 2))
+            #expect(checks[0].noTrafficInterval == Google_Protobuf_Duration(seconds: 2))
             #expect(checks[0].timeout == Google_Protobuf_Duration(seconds: 0, nanos: 500_000_000))
             #expect(checks[0].healthyThreshold.value == 1)
             #expect(checks[0].unhealthyThreshold.value == 4)

@@ -78,6 +78,9 @@ extension Translator {
         var result = Envoy_Config_Core_V3_HealthCheck()
         result.timeout = Google_Protobuf_Duration(check.timeout)
         result.interval = Google_Protobuf_Duration(check.interval)
+        // Envoy would otherwise probe a cluster without traffic only once a minute, so an endpoint that
+        // failed its first check (still starting, say) stayed ejected for up to a minute.
+        result.noTrafficInterval = result.interval
         result.healthyThreshold = Google_Protobuf_UInt32Value(count: check.healthyThreshold)
         result.unhealthyThreshold = Google_Protobuf_UInt32Value(count: check.unhealthyThreshold)
         switch `protocol` {
