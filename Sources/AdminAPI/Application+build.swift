@@ -3,22 +3,27 @@ import LogbookCore
 
 /// The router: every endpoint, behind the middleware that counts requests, names them and
 /// shapes errors. `metrics` is injected so tests need not bootstrap the process-wide system.
+///
+/// `envoyConfig` renders the Envoy resources `GET /config` and `GET /config/at` show; without
+/// one (a process that runs no xDS server) they answer 503.
 public func buildRouter(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
-    metrics: APIMetrics = APIMetrics()
+    metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil
 ) -> Router<AdminRequestContext> {
     let router = Router(context: AdminRequestContext.self)
     // Outermost, so it counts the status the client finally gets, errors included.
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestMetadataMiddleware())
-    addEndpoints(to: router, logbook: logbook, configuration: configuration, metrics: metrics)
+    addEndpoints(
+        to: router, logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig)
     return router
 }
 
 /// Registers every endpoint on `routes`: the real router, or a recorder that lists them
 /// (the test that holds the OpenAPI document to the routes actually served).
 public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
-    to routes: Routes, logbook: Logbook, configuration: AdminAPIConfiguration, metrics: APIMetrics
+    to routes: Routes, logbook: Logbook, configuration: AdminAPIConfiguration, metrics: APIMetrics,
+    envoyConfig: (any EnvoyConfigSource)? = nil
 ) {
     routes.addRoutes(
         StatusController(logbook: logbook, buildVersion: configuration.buildVersion, metrics: metrics, started: .now)
@@ -29,11 +34,11 @@ public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
     routes.addRoutes(
         ResourceController<RouteKind>(logbook: logbook, createPath: "add", metrics: metrics).endpoints,
         atPath: "/routes")
+    routes.addRoutes(ProxyController(logbook: logbook, metrics: metrics).endpoints, atPath: "/proxies")
     routes.addRoutes(
-        ResourceController<ProxyKind>(logbook: logbook, createPath: "register", metrics: metrics).endpoints,
-        atPath: "/proxies")
-    routes.addRoutes(
-        ConfigController(logbook: logbook, configPath: configuration.configPath, metrics: metrics).endpoints,
+        ConfigController(
+            logbook: logbook, configPath: configuration.configPath, metrics: metrics, envoyConfig: envoyConfig
+        ).endpoints,
         atPath: "/config")
     routes.addRoutes(
         EventStreamController(logbook: logbook, metrics: metrics, heartbeat: configuration.streamHeartbeat).endpoints)
@@ -44,11 +49,11 @@ public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
 /// (the one to use when `configuration.port` is 0).
 public func buildApplication(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
-    metrics: APIMetrics = APIMetrics(),
+    metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(logbook: logbook, configuration: configuration, metrics: metrics),
+        router: buildRouter(logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "logbook"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
@@ -59,10 +64,12 @@ public func buildApplication(
 public enum AdminServer {
     public static func run(
         logbook: Logbook, configuration: AdminAPIConfiguration, metrics: APIMetrics = .process,
+        envoyConfig: (any EnvoyConfigSource)? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         try await buildApplication(
-            logbook: logbook, configuration: configuration, metrics: metrics, onServerRunning: onServerRunning
+            logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig,
+            onServerRunning: onServerRunning
         )
         .runService()
     }

@@ -51,6 +51,7 @@ enum OpenAPIDocument {
         paths += resourcePaths(plural: "services", singular: "service", schema: "Service", key: "name", create: "add")
         paths += resourcePaths(plural: "routes", singular: "route", schema: "Route", key: "name", create: "add")
         paths += resourcePaths(plural: "proxies", singular: "proxy", schema: "Proxy", key: "id", create: "register")
+        paths += proxyPaths
 
         let reloaded: JSONValue = ["anyOf": [ref("MutationResult"), ref("DryRun")]]
         let reload = operation(
@@ -66,6 +67,19 @@ enum OpenAPIDocument {
             responses: [("200", jsonResponse("The rollback event", ref("MutationResult")))]
                 + errorResponses([400, 404, 409, 412, 413, 415, 422, 503]))
         paths.append(("/config/rollback", ["post": rollback]))
+
+        let node = query(
+            "node", ["type": "string", "minLength": 1, "maxLength": 256], "An Envoy node id", required: true)
+        let config = operation(
+            "getConfig", "The Envoy resources a node is served at a version, as the xDS server renders them",
+            parameters: [query("version", sequenceSchema, "A version up to the log's head", required: true), node]
+                + readHeaders, ok: ref("RenderedConfig"), errors: [400, 404, 503])
+        paths.append(("/config", ["get": config]))
+        let configAt = operation(
+            "getConfigAt", "The Envoy resources a node was running at a time, by its recorded ACKs",
+            parameters: [query("time", timeSchema, "ISO 8601 or an age (15m)", required: true), node] + readHeaders,
+            ok: ref("RenderedConfigAt"), errors: [400, 404, 503])
+        paths.append(("/config/at", ["get": configAt]))
 
         let pageSize: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(APILimits.maxPageSize)]
         let eventFilters: [JSONValue] = [
@@ -130,6 +144,31 @@ enum OpenAPIDocument {
             parameters: diffParameters + readHeaders, ok: ref("StateDiff"), errors: [400, 404])
         paths.append(("/diff", ["get": diff]))
         return .object(paths)
+    }
+
+    /// Per proxy: its history and its pin.
+    private static var proxyPaths: [(String, JSONValue)] {
+        let id = path("id", ["type": "string", "minLength": 1])
+        let limit = query(
+            "limit", ["type": "integer", "minimum": 1, "maximum": .integer(APILimits.maxPageSize)],
+            "Newest entries per list (100)")
+        let history = operation(
+            "getProxyHistory", "A node's connections, versions run and rejections, newest first",
+            parameters: [id, limit] + readHeaders, ok: ref("ProxyHistory"), errors: [400, 404])
+        let pin = operation(
+            "pinProxy", "Serve the proxy or fleet exactly a configuration version's resources until unpinned",
+            parameters: [id] + mutationHeaders, body: ref("PinRequest"),
+            responses: [("200", jsonResponse("ProxyPinned appended, or already pinned there", ref("MutationResult")))]
+                + errorResponses([400, 404, 409, 412, 413, 415, 422, 503]))
+        let unpin = operation(
+            "unpinProxy", "Serve the proxy or fleet the current configuration again",
+            parameters: [id] + mutationHeaders,
+            responses: [("200", jsonResponse("ProxyUnpinned appended", ref("MutationResult")))]
+                + errorResponses([400, 404, 409, 412, 422, 503]))
+        return [
+            ("/proxies/{id}/history", ["get": history]),
+            ("/proxies/{id}/pin", ["post": pin, "delete": unpin]),
+        ]
     }
 
     private static func resourcePaths(
@@ -457,6 +496,10 @@ enum OpenAPIDocument {
                     description: "An Envoy node (by id) or a fleet (by cluster) and the ports it listens on")
             ),
             (
+                "PinRequest",
+                object([("version", ["type": "integer", "minimum": 1])], required: ["version"])
+            ),
+            (
                 "RollbackRequest",
                 object(
                     [("version", ["type": "integer", "minimum": 0]), ("reason", string)],
@@ -532,7 +575,102 @@ enum OpenAPIDocument {
             ),
             ("ServicePage", page("services", ref("Service"))),
             ("RoutePage", page("routes", ref("Route"))),
-            ("ProxyPage", page("proxies", ref("Proxy"))),
+            (
+                "ProxyPage",
+                object(
+                    [
+                        ("proxies", array(ref("ProxyListItem"))), ("next_cursor", nullableString),
+                        ("version", integer), ("unregistered", array(ref("UnregisteredNode"))),
+                    ], required: ["proxies", "next_cursor", "version", "unregistered"],
+                    description: "Registered proxies with their live status; unregistered nodes on the first page only")
+            ),
+            (
+                "ProxyListItem",
+                object(
+                    [
+                        ("id", string), ("cluster", string), ("host", string), ("http_port", integer),
+                        ("grpc_port", integer), ("admin_port", integer),
+                        ("status", ["anyOf": [ref("NodeStatus"), ref("FleetStatus")]]),
+                    ], required: ["status"],
+                    description: "A registered proxy (status: NodeStatus) or fleet (status: FleetStatus)")
+            ),
+            (
+                "NodeStatus",
+                object(
+                    [
+                        ("connected", boolean), ("node_cluster", nullableString), ("connected_since", nullableString),
+                        ("disconnected_at", nullableString), ("last_seen", nullableString),
+                        ("acked", ["type": "object", "additionalProperties": string]),
+                        ("running_version", nullableString), ("running_since", nullableString),
+                        ("last_nack", ["anyOf": [ref("ProxyRejection"), ["type": "null"]]]),
+                        ("pinned_version", nullableInteger),
+                    ],
+                    required: [
+                        "connected", "node_cluster", "connected_since", "disconnected_at", "last_seen", "acked",
+                        "running_version", "running_since", "last_nack", "pinned_version",
+                    ],
+                    description: "What the log says a node does: acked is the version per type URL since it connected")
+            ),
+            (
+                "FleetStatus",
+                object(
+                    [
+                        ("members", integer), ("connected", integer),
+                        ("running_versions", ["type": "object", "additionalProperties": integer]),
+                        ("pinned_version", nullableInteger),
+                    ], required: ["members", "connected", "running_versions", "pinned_version"],
+                    description: "A fleet's members counted: connected members by the version they run")
+            ),
+            (
+                "ProxyRejection",
+                object(
+                    [("type_url", string), ("version", string), ("message", string), ("at", string)],
+                    required: ["type_url", "version", "message", "at"])
+            ),
+            (
+                "UnregisteredNode",
+                object([("id", string), ("status", ref("NodeStatus"))], required: ["id", "status"])
+            ),
+            (
+                "ProxyHistory",
+                object(
+                    [
+                        ("node", string), ("connected", boolean),
+                        (
+                            "connections",
+                            array(
+                                object(
+                                    [
+                                        ("node_cluster", string), ("connected_at", nullableString),
+                                        ("disconnected_at", nullableString),
+                                    ], required: ["node_cluster", "connected_at", "disconnected_at"]))
+                        ),
+                        (
+                            "versions",
+                            array(
+                                object(
+                                    [
+                                        ("version", string), ("configuration_version", nullableInteger),
+                                        ("from", string), ("until", nullableString),
+                                    ], required: ["version", "configuration_version", "from", "until"]))
+                        ),
+                        ("rejections", array(ref("ProxyRejection"))),
+                    ], required: ["node", "connected", "connections", "versions", "rejections"])
+            ),
+            (
+                "RenderedConfig",
+                object(
+                    [("version", integer), ("node", string), ("resources", ["type": "object"])],
+                    required: ["version", "node", "resources"])
+            ),
+            (
+                "RenderedConfigAt",
+                object(
+                    [
+                        ("version", integer), ("node", string), ("time", string), ("from", string),
+                        ("until", nullableString), ("resources", ["type": "object"]),
+                    ], required: ["version", "node", "time", "from", "until", "resources"])
+            ),
             ("Event", eventSchema(withPreviousHash: false)),
             ("EventWithPreviousHash", eventSchema(withPreviousHash: true)),
             (
@@ -564,6 +702,7 @@ enum OpenAPIDocument {
                         ("version", integer), ("head", integer), ("last_declarative_hash", string),
                         ("services", array(ref("Service"))), ("routes", array(ref("Route"))),
                         ("proxies", array(ref("Proxy"))),
+                        ("pins", ["type": "object", "additionalProperties": ["type": "integer", "minimum": 1]]),
                     ], required: ["version", "head", "services", "routes"])
             ),
             ("KindDiff", kindDiff),

@@ -54,3 +54,20 @@ struct RequestBody: Sendable {
         return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 }
+
+extension KeyedDecodingContainer {
+    /// A configuration version. For -1 or 1.5 JSONDecoder throws its internal number error,
+    /// which surfaces as "the data was not valid JSON" with no field; this names the key instead.
+    func decodeVersion(forKey key: Key) throws -> UInt64 {
+        do {
+            return try decode(UInt64.self, forKey: key)
+        } catch let error as DecodingError {
+            throw error  // missing, null or not a number: these already name the key
+        } catch {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [key], debugDescription: "must be a version: a whole number, not negative")
+            )
+        }
+    }
+}

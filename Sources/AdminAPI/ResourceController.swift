@@ -15,11 +15,16 @@ struct ResourceController<Kind: ResourceKind> {
     var endpoints: RouteCollection<AdminRequestContext> {
         let routes = RouteCollection(context: AdminRequestContext.self)
         routes.get(use: list)
+        addItemRoutes(to: routes)
+        return routes
+    }
+
+    /// Create, show, replace and remove: every route but the list, for a kind that lists its own way.
+    func addItemRoutes(to routes: RouteCollection<AdminRequestContext>) {
         routes.post(RouterPath(stringLiteral: createPath), use: create)
         routes.get(":key", use: show)
         routes.put(":key", use: replace)
         routes.delete(":key", use: remove)
-        return routes
     }
 
     @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {

@@ -27,6 +27,19 @@ struct ResourcePage<Resource: Encodable>: Encodable {
         self.version = version
     }
 
+    private init(itemsKey: String, items: [Resource], nextCursor: String?, version: UInt64) {
+        self.itemsKey = itemsKey
+        self.items = items
+        self.nextCursor = nextCursor
+        self.version = version
+    }
+
+    /// The same page with each item transformed (a resource and what is known about it).
+    func map<Item: Encodable>(_ transform: (Resource) throws -> Item) rethrows -> ResourcePage<Item> {
+        ResourcePage<Item>(
+            itemsKey: itemsKey, items: try items.map(transform), nextCursor: nextCursor, version: version)
+    }
+
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: NamedKey.self)
         try container.encode(items, forKey: NamedKey(itemsKey))

@@ -71,14 +71,19 @@ public enum Decider {
             events = [.proxyRegistered(proxy)]
 
         case .deregisterProxy(let key):
-            guard state.proxies[key] != nil else {
-                throw ValidationError(
-                    code: .notFound,
-                    field: "proxy",
-                    message: "\(Proxy.entity(forKey: key)) is not registered"
-                )
-            }
+            try requireRegistered(key, in: state)
             events = [.proxyDeregistered(key: key)]
+
+        case .pinProxy(let key, let version, let target):
+            events = try pin(key, to: version, target: target, state: state)
+
+        case .unpinProxy(let key):
+            try requireRegistered(key, in: state)
+            guard state.pins[key] != nil else {
+                throw ValidationError(
+                    code: .notFound, field: "pin", message: "\(Proxy.entity(forKey: key)) is not pinned")
+            }
+            events = [.proxyUnpinned(key: key)]
 
         case .rollback(let version, let reason, let target):
             events = try rollback(to: version, reason: reason, target: target, state: state)
@@ -108,7 +113,8 @@ public enum Decider {
                 return try Validator.checkPortCollisions(proxies.values.sorted { $0.key < $1.key })
             case .serviceRemoved:
                 return  // `decide` refused it already if a route uses the service
-            case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .declarativeConfigApplied:
+            case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .declarativeConfigApplied,
+                .proxyPinned, .proxyUnpinned, .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked:
                 return
             case .configRolledBack:
                 break
@@ -143,6 +149,40 @@ public enum Decider {
             rollback.upsertedServices.isEmpty && rollback.removedServices.isEmpty
             && rollback.upsertedRoutes.isEmpty && rollback.removedRoutes.isEmpty
         return unchanged ? [] : [.configRolledBack(rollback)]
+    }
+
+    /// A pin names a configuration version: one whose event changed the configuration (the
+    /// state right after it has that version), at which the proxy was already registered, so
+    /// what it is served still has its listeners.
+    static func pin(
+        _ key: String, to version: UInt64, target: GatewayState, state: GatewayState
+    ) throws(ValidationError) -> [GatewayEvent] {
+        try requireRegistered(key, in: state)
+        guard version >= 1, version <= state.version else {
+            throw .invalid(
+                "version",
+                "cannot pin to version \(version): the configuration versions are 1..\(state.version)")
+        }
+        guard target.version == version else {
+            throw .invalid(
+                "version",
+                "event \(version) did not change the configuration, so it is not a version to pin to; "
+                    + "GET /versions lists them")
+        }
+        guard target.proxies[key] != nil else {
+            throw .invalid(
+                "version",
+                "\(Proxy.entity(forKey: key)) was not registered at version \(version), so it would get no listeners")
+        }
+        if state.pins[key] == version { return [] }
+        return [.proxyPinned(key: key, version: version)]
+    }
+
+    private static func requireRegistered(_ key: String, in state: GatewayState) throws(ValidationError) {
+        guard state.proxies[key] != nil else {
+            throw ValidationError(
+                code: .notFound, field: "proxy", message: "\(Proxy.entity(forKey: key)) is not registered")
+        }
     }
 
     private static func notFound(_ kind: String, _ name: String) -> ValidationError {

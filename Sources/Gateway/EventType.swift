@@ -12,9 +12,15 @@ public enum EventType {
     public static let proxyDeregistered = "ProxyDeregistered"
     public static let configRolledBack = "ConfigRolledBack"
     public static let declarativeConfigApplied = "DeclarativeConfigApplied"
+    public static let proxyPinned = "ProxyPinned"
+    public static let proxyUnpinned = "ProxyUnpinned"
+    public static let proxyConnected = "ProxyConnected"
+    public static let proxyDisconnected = "ProxyDisconnected"
+    public static let proxyAcked = "ProxyAcked"
+    public static let proxyNacked = "ProxyNacked"
 
     /// Schema 1 of ServiceRegistered/ServiceUpdated was the JSON prototype (see migrations/0001-service-lb-rename);
-    /// every other type started at 2.
+    /// every other type of the first release started at 2, and types added later start at 1.
     static let currentSchemaVersions: [String: UInt16] = [
         serviceRegistered: 2,
         serviceUpdated: 2,
@@ -26,6 +32,12 @@ public enum EventType {
         proxyDeregistered: 2,
         configRolledBack: 2,
         declarativeConfigApplied: 2,
+        proxyPinned: 1,
+        proxyUnpinned: 1,
+        proxyConnected: 1,
+        proxyDisconnected: 1,
+        proxyAcked: 1,
+        proxyNacked: 1,
     ]
 
     /// nil for a type this build does not know.
@@ -54,6 +66,8 @@ public enum EventType {
         case routeAdded, routeChanged, routeRemoved
         case proxyRegistered, proxyDeregistered
         case configRolledBack, declarativeConfigApplied
+        case proxyPinned, proxyUnpinned
+        case proxyConnected, proxyDisconnected, proxyAcked, proxyNacked
 
         init?(_ type: String) {
             switch type {
@@ -67,6 +81,12 @@ public enum EventType {
             case EventType.proxyDeregistered: self = .proxyDeregistered
             case EventType.configRolledBack: self = .configRolledBack
             case EventType.declarativeConfigApplied: self = .declarativeConfigApplied
+            case EventType.proxyPinned: self = .proxyPinned
+            case EventType.proxyUnpinned: self = .proxyUnpinned
+            case EventType.proxyConnected: self = .proxyConnected
+            case EventType.proxyDisconnected: self = .proxyDisconnected
+            case EventType.proxyAcked: self = .proxyAcked
+            case EventType.proxyNacked: self = .proxyNacked
             default: return nil
             }
         }

@@ -30,6 +30,48 @@ extension DeclarativeApplied: BinaryCodable {
     }
 }
 
+extension ConnectedNode: BinaryCodable {
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeString(id)
+        writer.writeString(cluster)
+    }
+
+    public init(from reader: inout BinaryReader) throws(PayloadError) {
+        id = try reader.readString()
+        cluster = try reader.readString()
+    }
+}
+
+extension ProxyAck: BinaryCodable {
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeString(typeURL)
+        writer.writeString(version)
+        writer.writeStrings(nodes)
+    }
+
+    public init(from reader: inout BinaryReader) throws(PayloadError) {
+        typeURL = try reader.readString()
+        version = try reader.readString()
+        nodes = try reader.readStrings()
+    }
+}
+
+extension ProxyNack: BinaryCodable {
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeString(typeURL)
+        writer.writeString(version)
+        writer.writeString(message)
+        writer.writeStrings(nodes)
+    }
+
+    public init(from reader: inout BinaryReader) throws(PayloadError) {
+        typeURL = try reader.readString()
+        version = try reader.readString()
+        message = try reader.readString()
+        nodes = try reader.readStrings()
+    }
+}
+
 extension GatewayEvent {
     /// The event's payload in the current schema version of its type.
     public func encodePayload() -> [UInt8] {
@@ -43,6 +85,14 @@ extension GatewayEvent {
         case .proxyDeregistered(let key): writer.writeString(key)
         case .configRolledBack(let rollback): writer.write(rollback)
         case .declarativeConfigApplied(let applied): writer.write(applied)
+        case .proxyPinned(let key, let version):
+            writer.writeString(key)
+            writer.writeVarUInt(version)
+        case .proxyUnpinned(let key): writer.writeString(key)
+        case .proxyConnected(let nodes): writer.write(nodes)
+        case .proxyDisconnected(let nodes): writer.writeStrings(nodes)
+        case .proxyAcked(let ack): writer.write(ack)
+        case .proxyNacked(let nack): writer.write(nack)
         }
         return writer.bytes
     }
@@ -116,6 +166,14 @@ extension GatewayEvent {
         case .proxyDeregistered: return .proxyDeregistered(key: try reader.readString())
         case .configRolledBack: return .configRolledBack(try ConfigRollback.decode(from: &reader))
         case .declarativeConfigApplied: return .declarativeConfigApplied(try DeclarativeApplied.decode(from: &reader))
+        case .proxyPinned:
+            let key = try reader.readString()
+            return .proxyPinned(key: key, version: try reader.readVarUInt())
+        case .proxyUnpinned: return .proxyUnpinned(key: try reader.readString())
+        case .proxyConnected: return .proxyConnected(nodes: try reader.readArray(ConnectedNode.self))
+        case .proxyDisconnected: return .proxyDisconnected(nodes: try reader.readStrings())
+        case .proxyAcked: return .proxyAcked(try ProxyAck.decode(from: &reader))
+        case .proxyNacked: return .proxyNacked(try ProxyNack.decode(from: &reader))
         }
     }
 }

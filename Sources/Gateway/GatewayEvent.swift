@@ -10,6 +10,14 @@ public enum GatewayEvent: Equatable, Sendable {
     case proxyDeregistered(key: String)
     case configRolledBack(ConfigRollback)
     case declarativeConfigApplied(DeclarativeApplied)
+    /// The xDS server serves the proxy or fleet with this `Proxy.key` exactly the resources of `version`.
+    case proxyPinned(key: String, version: UInt64)
+    case proxyUnpinned(key: String)
+    /// Observations (kind `.observation`): what proxies did, batched, never configuration.
+    case proxyConnected(nodes: [ConnectedNode])
+    case proxyDisconnected(nodes: [String])
+    case proxyAcked(ProxyAck)
+    case proxyNacked(ProxyNack)
 
     /// The type name stored in the envelope.
     public var type: String {
@@ -24,6 +32,12 @@ public enum GatewayEvent: Equatable, Sendable {
         case .proxyDeregistered: EventType.proxyDeregistered
         case .configRolledBack: EventType.configRolledBack
         case .declarativeConfigApplied: EventType.declarativeConfigApplied
+        case .proxyPinned: EventType.proxyPinned
+        case .proxyUnpinned: EventType.proxyUnpinned
+        case .proxyConnected: EventType.proxyConnected
+        case .proxyDisconnected: EventType.proxyDisconnected
+        case .proxyAcked: EventType.proxyAcked
+        case .proxyNacked: EventType.proxyNacked
         }
     }
 
@@ -37,8 +51,13 @@ public enum GatewayEvent: Equatable, Sendable {
         EventType.currentSchemaVersion(for: type)
     }
 
-    /// Every case today is configuration; observation events (proxy connected, ACK, NACK) come later.
-    public var kind: EventKind { .configuration }
+    /// Observations record what proxies did; everything else is configuration.
+    public var kind: EventKind {
+        switch self {
+        case .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked: .observation
+        default: .configuration
+        }
+    }
 
     /// The entities an event concerns, for the log's by-entity index.
     public var entities: [String] {
@@ -51,13 +70,24 @@ public enum GatewayEvent: Equatable, Sendable {
         case .proxyDeregistered(let key): [Proxy.entity(forKey: key)]
         case .configRolledBack(let rollback): rollback.entities
         case .declarativeConfigApplied: ["config/declarative"]
+        case .proxyPinned(let key, _), .proxyUnpinned(let key): [Proxy.entity(forKey: key)]
+        case .proxyConnected(let nodes): nodes.map { Self.nodeEntity($0.id) }
+        case .proxyDisconnected(let nodes): nodes.map(Self.nodeEntity)
+        case .proxyAcked(let ack): ack.nodes.map(Self.nodeEntity)
+        case .proxyNacked(let nack): nack.nodes.map(Self.nodeEntity)
         }
     }
 
-    /// False only for the marker that closes a declarative apply: its changes are the events before it.
+    /// The by-entity index key of what one Envoy node did (registered or not, proxy or fleet member).
+    public static func nodeEntity(_ id: String) -> String { "node/\(id)" }
+
+    /// False for the marker that closes a declarative apply (its changes are the events before
+    /// it) and for observations.
     public var changesConfiguration: Bool {
-        if case .declarativeConfigApplied = self { return false }
-        return true
+        switch self {
+        case .declarativeConfigApplied, .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked: false
+        default: true
+        }
     }
 
     /// One line for humans.
@@ -78,12 +108,53 @@ public enum GatewayEvent: Equatable, Sendable {
         case .proxyRegistered(let proxy):
             "\(proxy.id != nil ? "proxy" : "fleet") \(proxy.id ?? proxy.cluster ?? "") registered"
         case .proxyDeregistered(let key):
-            "\(Proxy.entity(forKey: key).replacingOccurrences(of: "/", with: " ")) deregistered"
+            "\(Self.describe(key: key)) deregistered"
         case .configRolledBack(let rollback):
             "configuration rolled back to version \(rollback.targetVersion): \(rollback.reason)"
         case .declarativeConfigApplied(let applied):
             "declarative config applied: \(applied.summary)"
+        case .proxyPinned(let key, let version):
+            "\(Self.describe(key: key)) pinned to version \(version)"
+        case .proxyUnpinned(let key):
+            "\(Self.describe(key: key)) unpinned"
+        case .proxyConnected(let nodes):
+            if nodes.count == 1, let node = nodes.first {
+                "node \(node.id) connected" + (node.cluster.isEmpty ? "" : " (cluster \(node.cluster))")
+            } else {
+                "\(Self.describe(nodes: nodes.map(\.id))) connected"
+            }
+        case .proxyDisconnected(let nodes):
+            "\(Self.describe(nodes: nodes)) disconnected"
+        case .proxyAcked(let ack):
+            "\(Self.describe(nodes: ack.nodes)) acked \(Self.shortType(ack.typeURL)) version \(ack.version)"
+        case .proxyNacked(let nack):
+            "\(Self.describe(nodes: nack.nodes)) rejected \(Self.shortType(nack.typeURL)) version \(nack.version): "
+                + Self.oneLine(nack.message, limit: 160)
         }
+    }
+
+    /// `proxy proxy-1` or `fleet edge`.
+    private static func describe(key: String) -> String {
+        Proxy.entity(forKey: key).replacingOccurrences(of: "/", with: " ")
+    }
+
+    /// `node a`, `nodes a, b, c`, or `1000 nodes (a, b, c and 997 more)`: a summary stays one short line.
+    private static func describe(nodes: [String]) -> String {
+        switch nodes.count {
+        case 1: "node \(nodes[0])"
+        case 0...3: "nodes " + nodes.joined(separator: ", ")
+        default: "\(nodes.count) nodes (\(nodes.prefix(3).joined(separator: ", ")) and \(nodes.count - 3) more)"
+        }
+    }
+
+    /// `Cluster` for `type.googleapis.com/envoy.config.cluster.v3.Cluster`.
+    private static func shortType(_ typeURL: String) -> String {
+        typeURL.split(separator: ".").last.map(String.init) ?? typeURL
+    }
+
+    private static func oneLine(_ text: String, limit: Int) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > limit ? flat.prefix(limit) + "…" : flat
     }
 
     private static func count(_ n: Int, _ noun: String) -> String {

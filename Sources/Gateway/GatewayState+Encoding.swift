@@ -4,6 +4,10 @@ extension GatewayState {
     /// "LBGS": guards against feeding some other blob to `init(decoding:)`.
     private static let magic: [UInt8] = [0x4C, 0x42, 0x47, 0x53]
     private static let formatVersion: UInt8 = 1
+    /// Optional sections after the proxies, each a tag byte then its body, written only when not
+    /// empty: a state without them encodes exactly as format 1 always did, and older
+    /// checkpoints (which end after the proxies) still decode.
+    private static let pinsSection: UInt8 = 1
 
     /// Deterministic binary form (everything sorted), for checkpoints.
     public func encoded() -> [UInt8] {
@@ -16,6 +20,13 @@ extension GatewayState {
         writer.write(sortedServices)
         writer.write(sortedRoutes)
         writer.write(sortedProxies)
+        if !pins.isEmpty {
+            writer.writeByte(Self.pinsSection)
+            writer.writeArray(sortedPins) { writer, pin in
+                writer.writeString(pin.key)
+                writer.writeVarUInt(pin.version)
+            }
+        }
         return writer.bytes
     }
 
@@ -58,6 +69,17 @@ extension GatewayState {
             let key = proxy.key
             proxies[key] = consume proxy
         }
+        var pins: [String: UInt64] = [:]
+        if !reader.isAtEnd {
+            let section = try reader.readByte()
+            guard section == pinsSection else { throw PayloadError("unknown gateway state section \(section)") }
+            let pinCount = try reader.readCount()
+            pins.reserveCapacity(pinCount)
+            for _ in 0..<pinCount {
+                let key = try reader.readString()
+                pins[key] = try reader.readVarUInt()
+            }
+        }
         try reader.expectEnd()
         return GatewayState(
             services: services,
@@ -65,7 +87,8 @@ extension GatewayState {
             proxies: proxies,
             version: version,
             head: head,
-            lastDeclarativeHash: hash
+            lastDeclarativeHash: hash,
+            pins: pins
         )
     }
 
@@ -76,9 +99,11 @@ extension GatewayState {
         var services: [Service]
         var routes: [Route]
         var proxies: [Proxy]?
+        /// Absent when nothing is pinned, so states from before pins existed print as they did.
+        var pins: [String: UInt64]?
 
         enum CodingKeys: String, CodingKey {
-            case version, head, services, routes, proxies
+            case version, head, services, routes, proxies, pins
             case lastDeclarativeHash = "last_declarative_hash"
         }
     }
@@ -91,7 +116,8 @@ extension GatewayState {
             lastDeclarativeHash: lastDeclarativeHash,
             services: sortedServices,
             routes: sortedRoutes,
-            proxies: includeProxies ? sortedProxies : nil
+            proxies: includeProxies ? sortedProxies : nil,
+            pins: includeProxies && !pins.isEmpty ? pins : nil
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -11,6 +11,9 @@ public struct GatewayState: Equatable, Sendable {
     /// Sequence number of the last event folded.
     public private(set) var head: UInt64
     public private(set) var lastDeclarativeHash: String?
+    /// Pinned proxies and fleets, by `Proxy.key`: each is served exactly the resources of that
+    /// configuration version until it is unpinned or deregistered.
+    public private(set) var pins: [String: UInt64]
 
     public init() {
         services = [:]
@@ -19,6 +22,7 @@ public struct GatewayState: Equatable, Sendable {
         version = 0
         head = 0
         lastDeclarativeHash = nil
+        pins = [:]
     }
 
     init(
@@ -27,7 +31,8 @@ public struct GatewayState: Equatable, Sendable {
         proxies: [String: Proxy],
         version: UInt64,
         head: UInt64,
-        lastDeclarativeHash: String?
+        lastDeclarativeHash: String?,
+        pins: [String: UInt64]
     ) {
         self.services = services
         self.routes = routes
@@ -35,6 +40,7 @@ public struct GatewayState: Equatable, Sendable {
         self.version = version
         self.head = head
         self.lastDeclarativeHash = lastDeclarativeHash
+        self.pins = pins
     }
 
     /// Folds one event. Total and cheap: no validation, sorting or JSON here (this is the replay hot path).
@@ -59,6 +65,11 @@ public struct GatewayState: Equatable, Sendable {
             proxies[key] = consume proxy
         case .proxyDeregistered(let key):
             proxies.removeValue(forKey: key)
+            pins.removeValue(forKey: key)
+        case .proxyPinned(let key, let pinned):
+            pins[key] = pinned
+        case .proxyUnpinned(let key):
+            pins.removeValue(forKey: key)
         case .configRolledBack(let rollback):
             for name in rollback.removedRoutes { routes.removeValue(forKey: name) }
             for name in rollback.removedServices { services.removeValue(forKey: name) }
@@ -66,6 +77,8 @@ public struct GatewayState: Equatable, Sendable {
             for route in rollback.upsertedRoutes { routes[route.name] = route }
         case .declarativeConfigApplied(let applied):
             lastDeclarativeHash = applied.sourceHash
+            return
+        case .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked:
             return
         }
         version = seq
@@ -98,6 +111,11 @@ public struct GatewayState: Equatable, Sendable {
 
     public var sortedServices: [Service] { services.values.sorted { $0.name < $1.name } }
     public var sortedRoutes: [Route] { routes.values.sorted { $0.name < $1.name } }
+    /// Sorted by key.
+    public var sortedPins: [(key: String, version: UInt64)] {
+        pins.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     /// Sorted by key.
     public var sortedProxies: [Proxy] { proxies.values.sorted { $0.key < $1.key } }
 }

@@ -22,7 +22,7 @@ struct AnyCodingKey: CodingKey {
 
 extension Decoder {
     /// Rejects keys that `Keys` does not know, so a typo in a config file is an error, not a silent default.
-    func rejectUnknownKeys<Keys: CodingKey>(_ keys: Keys.Type) throws {
+    public func rejectUnknownKeys<Keys: CodingKey>(_ keys: Keys.Type) throws {
         let container = try self.container(keyedBy: AnyCodingKey.self)
         let unknown = container.allKeys.filter { Keys(stringValue: $0.stringValue) == nil }
             .sorted { $0.stringValue < $1.stringValue }

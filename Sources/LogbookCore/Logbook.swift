@@ -59,6 +59,11 @@ public actor Logbook {
     private var pending: GatewayState
     /// Idempotency keys whose first request is still on its way to the disk.
     private var keysInFlight = Set<String>()
+    /// What the observation events say about every node, up to the durable head; folded from
+    /// the log on first use (a CLI command that never asks does not pay for it).
+    let observed = Mutex<ProxyStatusBoard?>(nil)
+    /// The consumers of `stateUpdates()`.
+    let stateWatchers = StateWatchers()
 
     public init(store: any EventStore, checkpointInterval: UInt64 = 1000) throws {
         self.store = store
@@ -133,7 +138,7 @@ public actor Logbook {
         return try await execute(.rollback(toVersion: version, reason: reason, target: target), context: context)
     }
 
-    private func append(_ events: [GatewayEvent], context: RequestContext) async throws -> CommandResult {
+    func append(_ events: [GatewayEvent], context: RequestContext) async throws -> CommandResult {
         let first = pending.head + 1
         let applied = events.enumerated().map { AppliedEvent(sequence: first + UInt64($0.offset), event: $0.element) }
         let request = AppendRequest(
@@ -150,9 +155,17 @@ public actor Logbook {
                     // The writer completes appends in log order, so the durable fold stays in order.
                     if case .success(let appended) = result, !appended.replayed, appended.sequences != nil {
                         let (old, new) = self.durable.withLock { state in
-                            let old = state.head
+                            let (old, oldVersion) = (state.head, state.version)
                             for event in applied { state.apply(event.event, seq: event.sequence) }
+                            // Under the lock, so a consumer that registers meanwhile never sees
+                            // an older state after a newer one.
+                            if state.version != oldVersion { self.stateWatchers.yield(state) }
                             return (old, state)
+                        }
+                        self.observed.withLock { board in
+                            for event in applied {
+                                board?.apply(event.event, seq: event.sequence, at: appended.recordedAt)
+                            }
                         }
                         if new.head / self.checkpointInterval > old / self.checkpointInterval {
                             self.saveCheckpoint(new)
@@ -194,6 +207,22 @@ public actor Logbook {
         }
         let version = try projection.state(at: record.head).version
         return CommandResult(events: events, version: version, head: record.head, replayed: true)
+    }
+
+    deinit {
+        stateWatchers.finishAll()
+    }
+
+    /// The durable state now, then again after every append that changes the configuration
+    /// version. A slow consumer skips to the newest: the stream buffers one state.
+    public nonisolated func stateUpdates() -> AsyncStream<GatewayState> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: GatewayState.self, bufferingPolicy: .bufferingNewest(1))
+        durable.withLock { state in
+            stateWatchers.add(continuation)
+            continuation.yield(state)
+        }
+        return stream
     }
 
     private nonisolated func saveCheckpoint(_ state: GatewayState) {

@@ -82,6 +82,9 @@ struct ConfigEndpointTests {
                 client, harness, .post, "/config/rollback", json: #"{"version": "1", "reason": "x"}"#,
                 status: .badRequest, field: "version")
             try await expectRejected(
+                client, harness, .post, "/config/rollback", json: #"{"version": -1, "reason": "x"}"#,
+                status: .badRequest, field: "version")
+            try await expectRejected(
                 client, harness, .post, "/config/rollback", json: #"{"version": 1, "reason": "x", "force": true}"#,
                 status: .badRequest, field: "force")
             try await expectRejected(

@@ -39,12 +39,12 @@ final class LogHarness: Sendable {
 
 /// Runs `body` against the router in process, over a fresh log.
 func withAPI(
-    configPath: ((LogHarness) throws -> String)? = nil,
+    configPath: ((LogHarness) throws -> String)? = nil, envoyConfig: (any EnvoyConfigSource)? = nil,
     _ body: @Sendable (any TestClientProtocol, LogHarness) async throws -> Void
 ) async throws {
     let harness = try LogHarness()
     let configuration = AdminAPIConfiguration(port: 0, configPath: try configPath?(harness))
-    let app = buildApplication(logbook: harness.logbook, configuration: configuration)
+    let app = buildApplication(logbook: harness.logbook, configuration: configuration, envoyConfig: envoyConfig)
     try await app.test(.router) { client in try await body(client, harness) }
 }
 

@@ -26,6 +26,16 @@ struct PayloadCodecTests {
             )),
         .declarativeConfigApplied(
             DeclarativeApplied(sourceHash: "sha256:abc", summary: "1 added, 0 changed, 0 removed")),
+        .proxyPinned(key: "cluster:edge", version: 300),
+        .proxyUnpinned(key: "proxy-1"),
+        .proxyConnected(nodes: [ConnectedNode(id: "proxy-1", cluster: "edge"), ConnectedNode(id: "n-2", cluster: "")]),
+        .proxyDisconnected(nodes: ["proxy-1", "n-2", "n-3", "n-4"]),
+        .proxyAcked(
+            ProxyAck(typeURL: "type.googleapis.com/envoy.config.cluster.v3.Cluster", version: "12", nodes: ["a"])),
+        .proxyNacked(
+            ProxyNack(
+                typeURL: "type.googleapis.com/envoy.config.listener.v3.Listener", version: "13",
+                message: "bad port ✓\nsecond line", nodes: ["a", "b"])),
     ]
 
     @Test("every event type round-trips through its binary payload", arguments: everyEvent)
@@ -33,8 +43,12 @@ struct PayloadCodecTests {
         let payload = event.encodePayload()
         let decoded = try GatewayEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: payload)
         #expect(decoded == event)
-        #expect(event.kind == .configuration)
-        #expect(event.schemaVersion == 2)
+        #expect(event.kind == (event.observations.isEmpty ? .configuration : .observation))
+        let addedLater = [
+            EventType.proxyPinned, EventType.proxyUnpinned, EventType.proxyConnected, EventType.proxyDisconnected,
+            EventType.proxyAcked, EventType.proxyNacked,
+        ]
+        #expect(event.schemaVersion == (addedLater.contains(event.type) ? 1 : 2))
         let viaPointer = try payload.withUnsafeBytes {
             try GatewayEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: $0)
         }
@@ -43,13 +57,31 @@ struct PayloadCodecTests {
 
     @Test("every event has a type, entities, a summary and JSON")
     func metadata() throws {
-        #expect(Set(Self.everyEvent.map(\.type)).count == 10)
+        #expect(Set(Self.everyEvent.map(\.type)).count == 16)
         #expect(Set(Self.everyEvent.map(\.type)) == Set(EventType.allTypes))
         #expect(
             GatewayEvent.serviceRegistered(service("rest-api")).summary == "service rest-api registered (1 endpoint)")
         #expect(GatewayEvent.proxyDeregistered(key: "cluster:edge").entities == ["fleet/edge"])
         #expect(GatewayEvent.proxyRegistered(fullProxy).entities == ["proxy/proxy-1.a_b"])
-        #expect(Self.everyEvent.filter { !$0.changesConfiguration }.map(\.type) == ["DeclarativeConfigApplied"])
+        #expect(
+            Self.everyEvent.filter { !$0.changesConfiguration }.map(\.type) == [
+                "DeclarativeConfigApplied", "ProxyConnected", "ProxyDisconnected", "ProxyAcked", "ProxyNacked",
+            ])
+        #expect(Self.everyEvent.filter { $0.kind == .observation }.allSatisfy { !$0.changesConfiguration })
+        #expect(GatewayEvent.proxyPinned(key: "cluster:edge", version: 3).entities == ["fleet/edge"])
+        #expect(GatewayEvent.proxyDisconnected(nodes: ["a", "b"]).entities == ["node/a", "node/b"])
+        #expect(GatewayEvent.proxyPinned(key: "cluster:edge", version: 3).summary == "fleet edge pinned to version 3")
+        #expect(
+            GatewayEvent.proxyConnected(nodes: [ConnectedNode(id: "a", cluster: "edge")]).summary
+                == "node a connected (cluster edge)")
+        #expect(
+            GatewayEvent.proxyDisconnected(nodes: ["a", "b", "c", "d", "e"]).summary
+                == "5 nodes (a, b, c and 2 more) disconnected")
+        #expect(
+            GatewayEvent.proxyAcked(
+                ProxyAck(
+                    typeURL: "type.googleapis.com/envoy.config.cluster.v3.Cluster", version: "7", nodes: ["a", "b"])
+            ).summary == "nodes a, b acked Cluster version 7")
         for event in Self.everyEvent {
             #expect(!event.summary.isEmpty && !event.summary.contains("\n"))
             let json = try JSONSerialization.jsonObject(with: event.payloadJSON())
@@ -100,11 +132,12 @@ struct PayloadCodecTests {
             let payload = event.encodePayload()
             for length in 0..<payload.count {
                 #expect(throws: PayloadError.self) {
-                    try GatewayEvent.decode(type: event.type, schemaVersion: 2, payload: Array(payload.prefix(length)))
+                    try GatewayEvent.decode(
+                        type: event.type, schemaVersion: event.schemaVersion, payload: Array(payload.prefix(length)))
                 }
             }
             #expect(throws: PayloadError.self) {
-                try GatewayEvent.decode(type: event.type, schemaVersion: 2, payload: payload + [0])
+                try GatewayEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: payload + [0])
             }
         }
     }
@@ -125,7 +158,8 @@ struct PayloadCodecTests {
                     bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next())
                 }
             }
-            _ = try? GatewayEvent.decode(type: type, schemaVersion: 2, payload: bytes)
+            _ = try? GatewayEvent.decode(
+                type: type, schemaVersion: EventType.currentSchemaVersion(for: type) ?? 2, payload: bytes)
         }
         let huge: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]
         #expect(throws: PayloadError.self) {
