@@ -11,7 +11,7 @@ public final class ReplayedLog: Sendable {
     public let store: LMDBEventStore
     public let logbook: Logbook
     /// How many events the file held.
-    public let imported: Int
+    public let imported: UInt64
 
     /// Imports `file` (JSON Lines from `logbook export`) into `directory`, which must hold no log,
     /// checking every checksum, chain link and payload on the way.
@@ -29,9 +29,9 @@ public final class ReplayedLog: Sendable {
             imported = try store.importLines(lines.lazy.map(String.init)) { envelope in
                 if envelope.kind == .configuration { _ = try RecordedEvent(envelope) }
             }
-        } catch let error as EventLogError {
+        } catch {
             store.close()
-            throw LogbookError(error.code == .corrupt ? .corrupt : .badInput, field: "file", error.message)
+            throw error
         }
         let logbook = try Logbook(store: store)
         try await logbook.writeMissingCheckpoints()

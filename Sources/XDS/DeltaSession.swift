@@ -29,6 +29,8 @@ struct DeltaSession {
         var acceptedVersion: String?
         /// For RDS: the clusters the routes last sent refer to.
         var sentReferences: Set<String> = []
+        /// Answer even with nothing in it: the first request of a type waits for a response to finish initializing.
+        var mustAnswer = false
     }
 
     let node: NodeIdentity
@@ -52,6 +54,7 @@ struct DeltaSession {
         var state = types[type.rawValue]
         if !state.started {
             state.started = true
+            state.mustAnswer = true
             state.held = request.initialResourceVersions
             // Envoy's legacy wildcard: a first LDS or CDS request that names nothing (rule 8).
             state.wildcard = request.resourceNamesSubscribe.isEmpty && type.isStateOfTheWorldComplete
@@ -122,7 +125,8 @@ struct DeltaSession {
             where set[name] == nil && state.held[name] == nil && !state.reportedAbsent.contains(name) {
                 removed.append(name)
             }
-            guard !changed.isEmpty || !removed.isEmpty else { continue }
+            guard !changed.isEmpty || !removed.isEmpty || state.mustAnswer else { continue }
+            state.mustAnswer = false
             for resource in changed {
                 state.held[resource.name] = resource.version
                 state.reportedAbsent.remove(resource.name)

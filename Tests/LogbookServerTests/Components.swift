@@ -24,12 +24,17 @@ final class LogbookServe: Sendable {
         (httpPort, self.xdsPort) = ports
     }
 
-    /// "serving the HTTP API on http://127.0.0.1:P and xDS on 127.0.0.1:Q"
-    private static func ports(in log: String) -> (Int, Int)? {
-        guard let line = log.split(separator: "\n").first(where: { $0.contains("and xDS on") }) else { return nil }
-        let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.filter { $0 > 0 && $0 < 65536 }
-        guard numbers.count >= 2 else { return nil }
-        return (numbers[numbers.count - 2], numbers[numbers.count - 1])
+    /// "serving the HTTP API on http://127.0.0.1:P and xDS on 127.0.0.1:Q ..."
+    static func ports(in log: String) -> (Int, Int)? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("and xDS on") }),
+            let http = port(after: "http://127.0.0.1:", in: line), let xds = port(after: "xDS on 127.0.0.1:", in: line)
+        else { return nil }
+        return (http, xds)
+    }
+
+    private static func port(after marker: String, in line: Substring) -> Int? {
+        guard let range = line.range(of: marker) else { return nil }
+        return Int(line[range.upperBound...].prefix(while: \.isNumber))
     }
 
     func stop() async { await child.stop() }
@@ -102,7 +107,8 @@ final class Envoy: Sendable {
         return nil
     }
 
-    func stop() async { await child.stop() }
+    /// Envoy keeps nothing worth a graceful stop in a test.
+    func stop() async { await child.stop(signal: SIGKILL) }
 }
 
 /// A tiny HTTP backend that answers every request with its own name.
@@ -140,5 +146,5 @@ final class Backend: Sendable {
 
     var endpoint: String { "127.0.0.1:\(port)" }
 
-    func stop() async { await child.stop() }
+    func stop() async { await child.stop(signal: SIGKILL) }
 }

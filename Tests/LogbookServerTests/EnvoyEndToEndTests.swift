@@ -50,8 +50,14 @@ import Testing
 
     /// Waits until a request through Envoy's listener reaches `backend`.
     static func traffic(on port: Int, reaches backend: String, within: Duration = .seconds(2)) async throws {
-        _ = try await eventually(within: within, "traffic on :\(port) reaches \(backend)") {
-            try await HTTP.get("http://127.0.0.1:\(port)/hello").text == backend ? true : nil
+        var last = ""
+        do {
+            _ = try await eventually(within: within, "traffic on :\(port) reaches \(backend)") {
+                last = (try? await HTTP.get("http://127.0.0.1:\(port)/hello").text) ?? "no answer"
+                return last == backend ? true : nil
+            }
+        } catch {
+            throw TestFailure("\(error); the last answer was '\(last)'")
         }
     }
 

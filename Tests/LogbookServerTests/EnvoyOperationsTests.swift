@@ -20,21 +20,23 @@ import Testing
         let one = try await Envoy(nodeID: "proxy-1", xdsPort: server.xdsPort, directory: dir.path)
         let two = try await Envoy(nodeID: "proxy-2", xdsPort: server.xdsPort, delta: true, directory: dir.path)
         do {
-            try await EnvoyEndToEndTests.traffic(on: ports.1, reaches: "A")
-            let pin = try await HTTP.request("POST", server.api + "/proxies/proxy-2/pin", json: ["version": old])
-            try gateway.expectStatus(pin, 200, "pin proxy-2")
+            try await EnvoyEndToEndTests.traffic(on: ports.0, reaches: "A")
+            let pin = try await HTTP.request("POST", server.api + "/proxies/proxy-1/pin", json: ["version": old])
+            try gateway.expectStatus(pin, 200, "pin proxy-1")
             try await gateway.route(to: "svc-b")
-            try await EnvoyEndToEndTests.traffic(on: ports.0, reaches: "B")
-            // The pinned proxy still routes to A, request after request.
-            for _ in 0..<20 { #expect(try await HTTP.get("http://127.0.0.1:\(ports.1)/").text == "A") }
-            #expect(try await two.routeVersion("http") == String(old))
-            let unpin = try await HTTP.request("DELETE", server.api + "/proxies/proxy-2/pin")
-            try gateway.expectStatus(unpin, 200, "unpin proxy-2")
             try await EnvoyEndToEndTests.traffic(on: ports.1, reaches: "B")
+            // The pinned proxy still routes to A, request after request, and runs the pinned version.
+            for _ in 0..<20 { #expect(try await HTTP.get("http://127.0.0.1:\(ports.0)/").text == "A") }
+            #expect(try await one.routeVersion("http") == String(old))
+            let unpin = try await HTTP.request("DELETE", server.api + "/proxies/proxy-1/pin")
+            try gateway.expectStatus(unpin, 200, "unpin proxy-1")
+            try await EnvoyEndToEndTests.traffic(on: ports.0, reaches: "B")
         } catch {
             Issue.record("\(error)\n--- serve log:\n\(server.child.log.suffix(3000))")
         }
-        for process in [one.child, two.child, server.child, a.child, b.child] { await process.stop() }
+        for envoy in [one, two] { await envoy.stop() }
+        await server.stop()
+        for backend in [a, b] { await backend.stop() }
     }
 
     @Test func envoysServeThroughAControlPlaneRestartAndGetNoNewVersion() async throws {
@@ -68,9 +70,9 @@ import Testing
             server = try await LogbookServe(
                 dataDir: dir.path + "/data", xdsPort: server.xdsPort, log: dir.path + "/serve-2.log")
             // Envoy reconnects (its retry back-off is up to a few seconds) and reports its versions.
+            let api = server.api
             let reconnected = try await eventually(within: .seconds(15), "proxy-1 reconnects") { () -> Bool? in
-                let body = try await HTTP.get(server.api + "/proxies/proxy-1").text
-                return body.contains("\"connected\":true") || body.contains("\"connected\": true") ? true : nil
+                try await proxyStatus(api: api, "proxy-1")?["connected"] as? Bool == true ? true : nil
             }
             #expect(reconnected)
             try await Task.sleep(for: .milliseconds(500))
@@ -87,7 +89,9 @@ import Testing
         } catch {
             Issue.record("\(error)\n--- serve log:\n\(server.child.log.suffix(3000))\n--- envoy:\n\(envoy.child.log.suffix(3000))")
         }
-        for process in [envoy.child, server.child, a.child, b.child] { await process.stop() }
+        await envoy.stop()
+        await server.stop()
+        for backend in [a, b] { await backend.stop() }
     }
 
     @Test func anExportedLogReplaysAtThreeVersionsThroughARealEnvoy() async throws {
@@ -117,9 +121,8 @@ import Testing
                 executable: LogbookServe.executable,
                 arguments: ["replay", fixture, "--version", String(version), "--serve", "--xds-port", "0", "--http-port", "0"],
                 logPath: dir.path + "/replay-\(version).log")
-            let xds = try await eventually(within: .seconds(20), "replay serves") { () -> Int? in
-                guard let line = replay.log.split(separator: "\n").first(where: { $0.contains("and xDS on") }) else { return nil }
-                return line.split(separator: "xDS on 127.0.0.1:").last.flatMap { Int($0.prefix(while: \.isNumber)) }
+            let xds = try await eventually(within: .seconds(20), "replay serves") {
+                LogbookServe.ports(in: replay.log)?.1
             }
             let envoy = try await Envoy(nodeID: "replay-proxy", xdsPort: xds, directory: dir.path)
             let routed = try await eventually("Envoy routes to \(cluster) at version \(version)") { () -> Bool? in
@@ -147,6 +150,12 @@ import Testing
         let fixture = repositoryRoot.appendingPathComponent("Tests/LogbookServerTests/Fixtures/replay.jsonl").path
         #expect(throws: (any Error).self) { try runLogbook(["replay", fixture, "--version", "99"]) }
     }
+}
+
+/// The `status` object GET /proxies gives for proxy `id`.
+func proxyStatus(api: String, _ id: String) async throws -> [String: Any]? {
+    let proxies = try await HTTP.get(api + "/proxies").json["proxies"] as? [[String: Any]] ?? []
+    return proxies.first { $0["id"] as? String == id }?["status"] as? [String: Any]
 }
 
 /// Runs the `logbook` CLI to completion; throws with its output when it fails.

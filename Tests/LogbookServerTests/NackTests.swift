@@ -40,15 +40,15 @@ import XDS
         do {
             try await gateway.addService("reject-me", endpoint: "127.0.0.1:9")
             let proxies = try await eventually("GET /proxies shows the NACK") { () -> String? in
-                let body = try await HTTP.get(api + "/proxies/proxy-1").text
-                return body.contains("connect_timeout") || body.contains("ConnectTimeout") ? body : nil
+                let body = try await HTTP.get(api + "/proxies").text
+                return body.contains("positive duration") ? body : nil
             }
-            #expect(proxies.contains("last_nack"))
+            #expect(proxies.contains(ResourceType.cluster.typeURL))
             let events = try await eventually("the log holds ProxyNacked") { () -> String? in
                 let body = try await HTTP.get(api + "/events?type=ProxyNacked").text
                 return body.contains("ProxyNacked") ? body : nil
             }
-            #expect(events.contains("reject-me") || events.contains("connect_timeout"))
+            #expect(events.contains("positive duration"))
             // Envoy saw the rejected update once; a second of quiet brings no resend.
             let rejected = try await envoy.stat("cluster_manager.cds.update_rejected")
             try await Task.sleep(for: .seconds(1))

@@ -56,10 +56,10 @@ final class ChildProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// SIGTERM, then SIGKILL after `grace`.
-    func stop(grace: Duration = .seconds(5)) async {
+    /// `signal` (SIGTERM: a graceful stop), then SIGKILL after `grace`.
+    func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(5)) async {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, signal)
         let deadline = ContinuousClock.now + grace
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }

@@ -16,6 +16,16 @@ import Testing
         #expect(!response.nonce.isEmpty)
     }
 
+    @Test func aFirstRequestIsAnsweredEvenWhenThereIsNothingToSend() throws {
+        var s = DeltaSession(node: node, observer: RecordingObserver())
+        let empty = FakeSnapshot.make(version: 3, clusters: [:])
+        let out = try s.receive(deltaRequest(.cluster), snapshot: empty).map { try $0.wire.delta }
+        #expect(out.count == 1)
+        #expect(out.first?.resources.isEmpty == true)
+        #expect(out.first?.systemVersionInfo == "3")
+        #expect(s.receive(deltaRequest(.cluster, nonce: out[0].nonce), snapshot: empty).isEmpty)
+    }
+
     @Test func initialVersionsAreHonoured() throws {
         var s = DeltaSession(node: node, observer: RecordingObserver())
         let initial = ["a": v1.clusters["a"]!.version, "b": "old", "gone": "x"]

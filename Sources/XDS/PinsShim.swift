@@ -1,3 +1,0 @@
-import Gateway
-// Temporary until GatewayState.pins lands.
-extension GatewayState { var pins: [String: UInt64] { [:] } }
