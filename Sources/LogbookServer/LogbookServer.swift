@@ -1,1 +1,98 @@
-// Placeholder until the wiring lands.
+import AdminAPI
+import Gateway
+import Logging
+import LogbookCore
+import ServiceLifecycle
+import Synchronization
+import XDS
+
+/// `logbook serve`: the HTTP API, the xDS server, the projector that feeds it and the
+/// recorder of proxy history, run as one ServiceGroup until SIGINT or SIGTERM.
+public enum LogbookServer {
+    /// The parts an in-process test also needs: the snapshot store and the recorder.
+    public struct Parts: Sendable {
+        public let store: SnapshotStore
+        public let recorder: ObservationRecorder
+    }
+
+    public static func run(
+        logbook: Logbook, configuration: ServerConfiguration,
+        onRunning: @escaping @Sendable (BoundPorts, Parts) async -> Void = { _, _ in }
+    ) async throws {
+        let recorder = try ObservationRecorder(logbook: logbook, interval: configuration.observationInterval)
+        // Streams of an earlier process are gone; the log must not say they are connected.
+        _ = try await recorder.markAllDisconnected()
+        let projection = logbook.projection
+        let served = try configuration.frozenVersion.map { try projection.state(at: $0) } ?? logbook.state
+        let store = SnapshotStore(state: served, hook: configuration.translationHook) { try projection.state(at: $0) }
+        let parts = Parts(store: store, recorder: recorder)
+        let ports = PortRendezvous { await onRunning($0, parts) }
+        let api = buildApplication(
+            logbook: logbook, configuration: configuration.api, metrics: .process,
+            envoyConfig: SnapshotConfigSource(store: store)
+        ) { await ports.http($0) }
+        let xds = XDSServer(
+            host: configuration.xdsHost, port: configuration.xdsPort,
+            service: AggregatedDiscoveryService(store: store, observer: ObservationBridge(recorder: recorder))
+        ) { await ports.xds($0) }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: RecorderService(recorder: recorder)), .init(service: xds), .init(service: api),
+        ]
+        // A frozen server (replay) serves one version; otherwise the projector follows the log.
+        if configuration.frozenVersion == nil { services.append(.init(service: Projector(logbook: logbook, store: store))) }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "logbook")))
+        try await group.run()
+    }
+}
+
+/// Follows the log's configuration and hands each new state to the snapshot store.
+struct Projector: ServiceLifecycle.Service {
+    let logbook: Logbook
+    let store: SnapshotStore
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await state in logbook.stateUpdates() { store.update(state) }
+        }
+    }
+}
+
+/// Flushes proxy observations into the log until shutdown, then once more.
+struct RecorderService: ServiceLifecycle.Service {
+    let recorder: ObservationRecorder
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await recorder.run() }
+        try? await recorder.flush()
+    }
+}
+
+/// Calls back once both servers have reported their ports.
+actor PortRendezvous {
+    private var httpPort: Int?
+    private var xdsPort: Int?
+    private let onBoth: @Sendable (BoundPorts) async -> Void
+
+    init(onBoth: @escaping @Sendable (BoundPorts) async -> Void) {
+        self.onBoth = onBoth
+    }
+
+    func http(_ port: Int) async {
+        httpPort = port
+        await report()
+    }
+
+    func xds(_ port: Int) async {
+        xdsPort = port
+        await report()
+    }
+
+    private func report() async {
+        guard let httpPort, let xdsPort else { return }
+        await onBoth(BoundPorts(http: httpPort, xds: xdsPort))
+    }
+}

@@ -3,20 +3,26 @@ import ArgumentParser
 import Foundation
 import Gateway
 import LogbookCore
+import LogbookServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the HTTP API over the log until SIGINT or SIGTERM.")
+        abstract: "Serve the HTTP API and xDS (ADS) over the log until SIGINT or SIGTERM.")
 
     @OptionGroup var dataDir: DataDirectory
     @Option(name: .customLong("http-host"), help: "The address to bind (loopback unless you mean otherwise).")
     var httpHost = "127.0.0.1"
     @Option(name: .customLong("http-port"), help: "The HTTP port (0 picks a free one).") var httpPort = 8080
+    @Option(name: .customLong("xds-host"), help: "The xDS address to bind (loopback unless you mean otherwise).")
+    var xdsHost = "127.0.0.1"
+    @Option(name: .customLong("xds-port"), help: "The xDS (ADS over gRPC) port (0 picks a free one).")
+    var xdsPort = 18000
     @Option(help: "A declarative file: applied when the log is empty, re-read by POST /config/reload.")
     var config: String?
 
     func validate() throws {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        guard (0...65535).contains(xdsPort) else { throw ValidationError("--xds-port must be 0...65535") }
     }
 
     func run() async throws {
@@ -33,12 +39,15 @@ struct Serve: AsyncParsableCommand {
             }
             // An imported or crashed log may lack checkpoints; state-at-version queries need them.
             try await session.logbook.writeMissingCheckpoints()
-            let configuration = AdminAPIConfiguration(
-                host: httpHost, port: httpPort, configPath: config.map(Self.absolute))
-            let host = httpHost
+            let configuration = ServerConfiguration(
+                api: AdminAPIConfiguration(host: httpHost, port: httpPort, configPath: config.map(Self.absolute)),
+                xdsHost: xdsHost, xdsPort: xdsPort)
+            let (httpHost, xdsHost) = (self.httpHost, self.xdsHost)
             let store = session.store
-            try await AdminServer.run(logbook: session.logbook, configuration: configuration) { port in
-                Self.say("serving the HTTP API on http://\(host):\(port) (log head \(store.head))")
+            try await LogbookServer.run(logbook: session.logbook, configuration: configuration) { ports, _ in
+                Self.say(
+                    "serving the HTTP API on http://\(httpHost):\(ports.http) and xDS on \(xdsHost):\(ports.xds)"
+                        + " (log head \(store.head))")
             }
         }
     }

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Crash safety", .serialized)
@@ -16,12 +17,21 @@ struct CrashTests {
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
+            let early = Mutex(Data())
+            out.fileHandleForReading.readabilityHandler = { handle in
+                let chunk = handle.availableData
+                early.withLock { $0.append(chunk) }
+            }
             try process.run()
-            // Let it get going, then kill it at a random moment.
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300...900, using: &random)))
+            // Let it get going (its first acknowledgement; a busy machine starts it slowly), then kill
+            // it at a random moment.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while early.withLock({ $0.isEmpty }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...600, using: &random)))
             kill(process.processIdentifier, SIGKILL)
-            let data = out.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
+            out.fileHandleForReading.readabilityHandler = nil
+            let data = early.withLock { $0 } + out.fileHandleForReading.readDataToEndOfFile()
             #expect(process.terminationReason == .uncaughtSignal, "round \(round): the writer must have been killed")
             // Only complete lines were acknowledged; a torn last line was not.
             var text = String(decoding: data, as: UTF8.self)

@@ -1,0 +1,145 @@
+import Gateway
+import Synchronization
+
+/// Who is on the other end of a stream, as its first request said.
+public struct NodeIdentity: Hashable, Sendable {
+    public var id: String
+    /// Envoy's `node.cluster`: the fleet the node belongs to.
+    public var cluster: String
+
+    public init(id: String, cluster: String = "") {
+        self.id = id
+        self.cluster = cluster
+    }
+
+    /// The registration that gives this node its listeners: its own id first, then its fleet.
+    func registrationKey(in state: GatewayState) -> String? {
+        if state.proxies[id] != nil { return id }
+        let fleet = "cluster:\(cluster)"
+        if !cluster.isEmpty, state.proxies[fleet] != nil { return fleet }
+        return nil
+    }
+}
+
+/// The encoded resources of the current version, and of past versions on demand.
+///
+/// Each version is translated and encoded once. Listeners are encoded once per registration
+/// (proxy or fleet) and version, so ten thousand members of a fleet share one set of bytes.
+public final class SnapshotStore: Sendable {
+    /// One version, encoded: the shared resources, and the listeners of each registration asked for so far.
+    private struct Generation {
+        let state: GatewayState
+        let shared: SharedSnapshot
+        /// By registration key; "" for nodes with no registration (they get no listeners).
+        var listeners: [String: ResourceSet] = [:]
+    }
+
+    private let encoder: SnapshotEncoder
+    private let stateAt: @Sendable (UInt64) throws -> GatewayState
+    private let current: Mutex<Generation>
+    /// Past versions asked for (pins, reconnects, /config), a few at a time.
+    private let past = Mutex<[UInt64: Generation]>([:])
+    private let watchers = Mutex<(next: Int, callbacks: [Int: @Sendable () -> Void])>((0, [:]))
+    private static let pastLimit = 16
+
+    /// `stateAt` rebuilds the state of a past version (nearest checkpoint plus fold).
+    public init(
+        state: GatewayState, hook: TranslationHook = TranslationHook(),
+        stateAt: @escaping @Sendable (UInt64) throws -> GatewayState
+    ) {
+        let encoder = SnapshotEncoder(hook: hook)
+        self.encoder = encoder
+        self.stateAt = stateAt
+        self.current = Mutex(Generation(state: state, shared: encoder.shared(for: state)))
+    }
+
+    /// The configuration version being served to unpinned nodes.
+    public var version: UInt64 { current.withLock { $0.state.version } }
+
+    /// Takes a new state. When its configuration differs, every watching stream is told once.
+    public func update(_ state: GatewayState) {
+        let changed = current.withLock { generation -> Bool in
+            guard generation.state.version != state.version || generation.state != state else { return false }
+            generation = Generation(state: state, shared: encoder.shared(for: state))
+            return true
+        }
+        guard changed else { return }
+        for callback in watchers.withLock({ Array($0.callbacks.values) }) { callback() }
+    }
+
+    /// What `node` should run now: the head, or the version its registration is pinned to.
+    public func snapshot(for node: NodeIdentity) -> NodeSnapshot {
+        let (snapshot, pinned) = current.withLock { generation -> (NodeSnapshot?, UInt64?) in
+            let key = node.registrationKey(in: generation.state)
+            if let key, let pin = generation.state.pins[key], pin != generation.state.version { return (nil, pin) }
+            return (Self.snapshot(of: &generation, key: key, encoder: encoder), nil)
+        }
+        if let snapshot { return snapshot }
+        // A pin names a version the log has (the decider checked it); only a broken store fails here, and then the head is served.
+        if let pinned, let old = try? self.snapshot(for: node, at: pinned) { return old }
+        return current.withLock { Self.snapshot(of: &$0, key: node.registrationKey(in: $0.state), encoder: encoder) }
+    }
+
+    /// What `node` got at configuration version `version`, exactly; nil for a version the log does not have.
+    public func snapshot(for node: NodeIdentity, at version: UInt64) throws -> NodeSnapshot? {
+        if let snapshot = current.withLock({ generation -> NodeSnapshot? in
+            guard generation.state.version == version else { return nil }
+            return Self.snapshot(of: &generation, key: node.registrationKey(in: generation.state), encoder: encoder)
+        }) {
+            return snapshot
+        }
+        if let snapshot = past.withLock({ cache -> NodeSnapshot? in
+            guard var generation = cache[version] else { return nil }
+            defer { cache[version] = generation }
+            return Self.snapshot(of: &generation, key: node.registrationKey(in: generation.state), encoder: encoder)
+        }) {
+            return snapshot
+        }
+        guard version >= 1, version <= current.withLock({ $0.state.head }) else { return nil }
+        let state = try stateAt(version)
+        // A sequence that is not a configuration version names the version in force at it.
+        guard state.version == version else { return try self.snapshot(for: node, at: state.version) }
+        var generation = Generation(state: state, shared: encoder.shared(for: state))
+        let snapshot = Self.snapshot(of: &generation, key: node.registrationKey(in: state), encoder: encoder)
+        past.withLock { cache in
+            if cache.count >= Self.pastLimit, let oldest = cache.keys.min() { cache.removeValue(forKey: oldest) }
+            cache[version] = generation
+        }
+        return snapshot
+    }
+
+    private static func snapshot(of generation: inout Generation, key: String?, encoder: SnapshotEncoder)
+        -> NodeSnapshot
+    {
+        let cacheKey = key ?? ""
+        if let listeners = generation.listeners[cacheKey] { return generation.shared.with(listeners: listeners) }
+        let listeners = encoder.listeners(for: key.flatMap { generation.state.proxies[$0] }, in: generation.state)
+        generation.listeners[cacheKey] = listeners
+        return generation.shared.with(listeners: listeners)
+    }
+
+    /// Calls `onChange` after every configuration change until the token is cancelled.
+    func watch(_ onChange: @escaping @Sendable () -> Void) -> WatchToken {
+        let id = watchers.withLock { watchers in
+            watchers.next += 1
+            watchers.callbacks[watchers.next] = onChange
+            return watchers.next
+        }
+        return WatchToken(store: self, id: id)
+    }
+
+    fileprivate func unwatch(_ id: Int) {
+        _ = watchers.withLock { $0.callbacks.removeValue(forKey: id) }
+    }
+
+    /// How many streams are watching: one per connected stream.
+    public var watcherCount: Int { watchers.withLock { $0.callbacks.count } }
+}
+
+/// Ends a watch when cancelled.
+struct WatchToken: Sendable {
+    fileprivate let store: SnapshotStore
+    fileprivate let id: Int
+
+    func cancel() { store.unwatch(id) }
+}
