@@ -5,14 +5,12 @@ import Synchronization
 /// One simulated Envoy: runs its driver on an ADS stream, reports to the ledger, and reconnects when the
 /// stream drops, until it runs out of attempts or the fleet closes.
 final class ProxyStream<Driver: StreamDriver>: Sendable {
-    typealias Outbox = AsyncStream<Outbound<Driver.Request>>
-
     let index: Int
     private let makeDriver: @Sendable () -> Driver
     private let ledger: FleetLedger
     private let retries: Int
-    /// The live attempt's outbox, finished by `close()` to half-close the stream.
-    private let outbox = Mutex<Outbox.Continuation?>(nil)
+    /// The live attempt's request side, closed by `close()` to half-close the stream.
+    private let requests = Mutex<RequestWriterSlot<Driver.Request>?>(nil)
 
     init(index: Int, ledger: FleetLedger, retries: Int, makeDriver: @escaping @Sendable () -> Driver) {
         self.index = index
@@ -47,38 +45,34 @@ final class ProxyStream<Driver: StreamDriver>: Sendable {
 
     /// Half-closes the live stream; the server is expected to end it, and no new attempt starts.
     func close() {
-        outbox.withLock { $0?.finish() }
+        requests.withLock { $0?.close() }
     }
 
     private func attempt<Transport: ClientTransport>(on client: GRPCClient<Transport>) async throws {
-        let (requests, continuation) = Outbox.makeStream()
-        outbox.withLock { $0 = continuation }
+        let slot = RequestWriterSlot<Driver.Request>()
+        requests.withLock { $0 = slot }
         defer {
-            outbox.withLock { $0 = nil }
-            continuation.finish()
+            requests.withLock { $0 = nil }
+            slot.close()
         }
         if ledger.isClosing { return }
 
         var driver = makeDriver()
-        for first in driver.start() { continuation.yield(first) }
+        let initialRequests = driver.start().map(\.request)
         let started = driver
         let (index, ledger) = (self.index, self.ledger)
 
         let request = StreamingClientRequest<Driver.Request> { writer in
-            for await outbound in requests {
-                try await writer.write(outbound.request)
-                if outbound.watched != nil || outbound.completesInitialConfig {
-                    let sentAt = ContinuousClock.now
-                    if let watched = outbound.watched { ledger.watchedVersionAcked(index, watched, at: sentAt) }
-                    if outbound.completesInitialConfig { ledger.initialConfigAcked(index) }
-                }
-            }
+            slot.attach(writer)
+            try await writer.write(contentsOf: initialRequests)
+            await slot.waitUntilClosed()
         }
         try await client.bidirectionalStreaming(
             request: request, descriptor: Driver.method,
             serializer: ProtobufSerializer<Driver.Request>(), deserializer: ProtobufDeserializer<Driver.Response>(),
             options: Self.callOptions
         ) { response in
+            defer { slot.close() }
             var driver = started
             var first = true
             for try await message in response.messages {
@@ -87,7 +81,14 @@ final class ProxyStream<Driver: StreamDriver>: Sendable {
                     ledger.connected(index)
                     first = false
                 }
-                for outbound in driver.receive(message, at: receivedAt) { continuation.yield(outbound) }
+                let outbound = driver.receive(message, at: receivedAt)
+                guard let writer = slot.writer else { return }
+                try await writer.write(contentsOf: outbound.lazy.map(\.request))
+                let sentAt = ContinuousClock.now
+                for sent in outbound {
+                    if let watched = sent.watched { ledger.watchedVersionAcked(index, watched, at: sentAt) }
+                    if sent.completesInitialConfig { ledger.initialConfigAcked(index) }
+                }
             }
         }
     }
