@@ -19,10 +19,11 @@ struct DeltaStreamDriver: StreamDriver {
     /// Delta has no per-type version; this counts the responses that changed something.
     private var generation = PerType(repeating: 0)
     private var progress = InitialConfigProgress()
-    private var nodeSent = false
+    private var starter: RequestStarter
 
     init(identity: StreamIdentity) {
         self.identity = identity
+        starter = RequestStarter(node: identity.node)
     }
 
     mutating func start() -> [Outbound<Request>] {
@@ -100,12 +101,6 @@ struct DeltaStreamDriver: StreamDriver {
     }
 
     private mutating func request(forTypeURL typeURL: String) -> Request {
-        var request = Request()
-        if !nodeSent {
-            request.node = identity.node
-            nodeSent = true
-        }
-        request.typeURL = typeURL
-        return request
+        starter.request(typeURL: typeURL)
     }
 }

@@ -16,10 +16,11 @@ struct SotWStreamDriver: StreamDriver {
     private var acceptedVersion = PerType(repeating: "")
     private var latestNonce = PerType(repeating: "")
     private var progress = InitialConfigProgress()
-    private var nodeSent = false
+    private var starter: RequestStarter
 
     init(identity: StreamIdentity) {
         self.identity = identity
+        starter = RequestStarter(node: identity.node)
     }
 
     mutating func start() -> [Outbound<Request>] {
@@ -81,12 +82,7 @@ struct SotWStreamDriver: StreamDriver {
 
     /// A request for `type` carrying the current subscription, the last accepted version and the latest nonce.
     private mutating func request(for type: ResourceType) -> Request {
-        var request = Request()
-        if !nodeSent {
-            request.node = identity.node
-            nodeSent = true
-        }
-        request.typeURL = type.typeURL
+        var request = request(forTypeURL: type.typeURL)
         request.resourceNames = subscribed[type] ?? []
         request.versionInfo = acceptedVersion[type]
         request.responseNonce = latestNonce[type]
@@ -102,14 +98,13 @@ struct SotWStreamDriver: StreamDriver {
 
     /// A type this client never asked for: ACK it so the server is not left waiting.
     private mutating func acknowledgingUnknownType(_ response: Response) -> Request {
-        var request = Request()
-        if !nodeSent {
-            request.node = identity.node
-            nodeSent = true
-        }
-        request.typeURL = response.typeURL
+        var request = request(forTypeURL: response.typeURL)
         request.versionInfo = response.versionInfo
         request.responseNonce = response.nonce
         return request
+    }
+
+    private mutating func request(forTypeURL typeURL: String) -> Request {
+        starter.request(typeURL: typeURL)
     }
 }

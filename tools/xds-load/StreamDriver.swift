@@ -53,6 +53,35 @@ struct StreamIdentity: Sendable {
     }
 }
 
+/// The two ADS request types, as far as starting one goes.
+protocol ADSRequest: Message {
+    var node: Envoy_Config_Core_V3_Node { get set }
+    var typeURL: String { get set }
+}
+
+extension Envoy_Service_Discovery_V3_DiscoveryRequest: ADSRequest {}
+extension Envoy_Service_Discovery_V3_DeltaDiscoveryRequest: ADSRequest {}
+
+/// Starts every request of a stream; only the first carries the node.
+struct RequestStarter: Sendable {
+    private let node: Envoy_Config_Core_V3_Node
+    private var nodeSent = false
+
+    init(node: Envoy_Config_Core_V3_Node) {
+        self.node = node
+    }
+
+    mutating func request<Request: ADSRequest>(typeURL: String) -> Request {
+        var request = Request()
+        if !nodeSent {
+            request.node = node
+            nodeSent = true
+        }
+        request.typeURL = typeURL
+        return request
+    }
+}
+
 /// Tracks which subscribed types have been ACKed once, to tell when the initial config is complete.
 struct InitialConfigProgress: Sendable {
     private var acked = PerType(repeating: false)

@@ -77,7 +77,12 @@ struct Trigger: Sendable {
         let words: [String] = ["/bin/sh", "-c", command]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
-        let spawned = posix_spawn(&child, "/bin/sh", nil, nil, arguments, environ)
+        // The command's output goes to standard error, with the tool's own lines.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO)
+        let spawned = posix_spawn(&child, "/bin/sh", &actions, nil, arguments, environ)
         guard spawned == 0 else { throw Failure(description: "could not start /bin/sh: error \(spawned)") }
         let pid = child
         let status = await withCheckedContinuation { continuation in
