@@ -30,6 +30,8 @@ struct Trigger: Sendable {
                 )
             }
             action = .http(url: url, method: options.triggerMethod, body: options.triggerBody, headers: headers)
+            // Sets up the HTTP stack (libcurl on Linux) now, so its one-time cost stays out of round 1.
+            _ = URLSession.shared.configuration
         } else if let command = options.triggerCommand {
             action = .command(command)
         } else {
