@@ -1,17 +1,38 @@
 import Gateway
 import LogbookCore
+import Synchronization
 import XDS
 
 /// Hands what the xDS server sees to the recorder, which batches it into observation events.
-struct ObservationBridge: StreamObserver {
+///
+/// A node is connected while it has at least one stream: an Envoy that reconnects before its old
+/// stream is torn down has two for a moment, and the old one ending must not mark it disconnected.
+final class ObservationBridge: StreamObserver {
     let recorder: ObservationRecorder
+    private let streams = Mutex<[String: Int]>([:])
+
+    init(recorder: ObservationRecorder) {
+        self.recorder = recorder
+    }
 
     func connected(_ node: NodeIdentity) {
-        recorder.record(.connected(node: node.id, cluster: node.cluster))
+        let first = streams.withLock { streams in
+            streams[node.id, default: 0] += 1
+            return streams[node.id] == 1
+        }
+        if first { recorder.record(.connected(node: node.id, cluster: node.cluster)) }
     }
 
     func disconnected(_ node: NodeIdentity) {
-        recorder.record(.disconnected(node: node.id))
+        let last = streams.withLock { streams in
+            streams[node.id, default: 1] -= 1
+            if streams[node.id] == 0 {
+                streams.removeValue(forKey: node.id)
+                return true
+            }
+            return false
+        }
+        if last { recorder.record(.disconnected(node: node.id)) }
     }
 
     func acked(_ node: NodeIdentity, type: ResourceType, version: String) {

@@ -14,6 +14,9 @@ struct XDSServer: Service {
         var config = HTTP2ServerTransport.Posix.Config.defaults
         // Envoy keeps one ADS stream per connection; thousands of connections is the normal case.
         config.http2.maxConcurrentStreams = 16
+        // Find half-open connections (a proxy host that vanished) in under a minute, not two hours.
+        config.connection.keepalive.time = .seconds(30)
+        config.connection.keepalive.timeout = .seconds(10)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port), transportSecurity: .plaintext, config: config)
         let server = GRPCServer(transport: transport, services: [service])

@@ -8,7 +8,8 @@ import Synchronization
 /// Each stream runs one loop that takes, in order, the node's requests and "the snapshot
 /// changed" signals. Signals coalesce: a stream that is still writing when several versions
 /// land sees only the newest when it comes back, so a slow proxy stalls nobody and never gets
-/// the versions in between. Requests are bounded by HTTP/2 flow control.
+/// the versions in between. An Envoy sends about one request per response, so the requests
+/// waiting in a stream's inbox stay few.
 public struct AggregatedDiscoveryService: RegistrableRPCService {
     private let store: SnapshotStore
     private let observer: any StreamObserver
@@ -87,13 +88,15 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
                 observer.disconnected(stream.node)
             }
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do {
-                    for try await request in requests { feed.yield(.request(request)) }
-                } catch {}
-                feed.yield(.closed)
-            }
+        // A server shutting down cancels the RPC rather than the task: end the loop then too.
+        try await withRPCCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        for try await request in requests { feed.yield(.request(request)) }
+                    } catch {}
+                    feed.yield(.closed)
+                }
             for await message in inbox {
                 let responses: [WireResponse]
                 switch message {
@@ -118,6 +121,9 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
                 }
                 for response in responses { try await writer.write(response) }
             }
+            }
+        } onCancelRPC: {
+            feed.yield(.closed)
         }
     }
 }

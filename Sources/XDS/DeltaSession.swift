@@ -31,6 +31,8 @@ struct DeltaSession {
         var sentReferences: Set<String> = []
         /// Answer even with nothing in it: the first request of a type waits for a response to finish initializing.
         var mustAnswer = false
+        /// Names to send again whatever version the client reports when this type starts (rule 13).
+        var resendOnStart: Set<String> = []
     }
 
     let node: NodeIdentity
@@ -52,10 +54,13 @@ struct DeltaSession {
     {
         guard let type = ResourceType(typeURL: request.typeURL) else { return [] }
         var state = types[type.rawValue]
-        if !state.started {
+        let isFirst = !state.started
+        if isFirst {
             state.started = true
             state.mustAnswer = true
             state.held = request.initialResourceVersions
+            for name in state.resendOnStart { state.held[name] = nil }
+            state.resendOnStart = []
             // Envoy's legacy wildcard: a first LDS or CDS request that names nothing (rule 8).
             state.wildcard = request.resourceNamesSubscribe.isEmpty && type.isStateOfTheWorldComplete
         }
@@ -66,9 +71,10 @@ struct DeltaSession {
                 continue
             }
             state.names.insert(name)
-            // Every newly subscribed name is sent, even if the client seems to have it (rule 16).
-            state.held[name] = nil
             state.reportedAbsent.remove(name)
+            // Every newly subscribed name is sent, even if the client seems to have it (rule 16);
+            // on a new stream, what the client reports holding is what it has (rule 19).
+            if !(isFirst && request.initialResourceVersions[name] != nil) { state.held[name] = nil }
         }
         for name in request.resourceNamesUnsubscribe {
             if name == "*" {
@@ -102,6 +108,15 @@ struct DeltaSession {
     /// A new snapshot: send each type's differences, in make-before-break order.
     mutating func update(snapshot: NodeSnapshot) -> [DeltaResponse] {
         push(types: ResourceType.allCases, snapshot: snapshot)
+    }
+
+    /// Forgets what the client holds of `names`, so they are sent again, now or when the type starts.
+    private mutating func resend(_ names: [String], of type: ResourceType) {
+        if types[type.rawValue].started {
+            for name in names { types[type.rawValue].held[name] = nil }
+        } else {
+            types[type.rawValue].resendOnStart.formUnion(names)
+        }
     }
 
     private mutating func push(types selected: [ResourceType], snapshot: NodeSnapshot) -> [DeltaResponse] {
@@ -143,14 +158,10 @@ struct DeltaSession {
                 state.sentReferences = Set(set.resources.filter { state.held[$0.name] != nil }.flatMap(\.references))
             }
             types[type.rawValue] = state
-            if type == .cluster {
-                // Changed clusters warm again and wait for their endpoints: send those too (rule 13).
-                for resource in changed { types[ResourceType.endpoint.rawValue].held[resource.name] = nil }
-            }
-            if type == .listener {
-                let routeNames = Set(changed.flatMap(\.references))
-                for name in routeNames { types[ResourceType.route.rawValue].held[name] = nil }
-            }
+            // Changed clusters warm again and wait for their endpoints; changed listeners wait for
+            // their routes: send those too (rule 13).
+            if type == .cluster { resend(changed.map(\.name), of: .endpoint) }
+            if type == .listener { resend(changed.flatMap(\.references), of: .route) }
             responses.append(
                 DeltaResponse(
                     type: type, systemVersion: snapshot.label, resources: changed, removed: removed.sorted(),

@@ -73,22 +73,28 @@ struct StateOfTheWorldSession {
         let subscription = Self.subscription(after: request.resourceNames, current: state.subscription)
         let subscriptionChanged = subscription != state.subscription
         state.subscription = subscription
-        if isFirst, let claimed = UInt64(request.versionInfo), let old = past(claimed),
-            desired(type, in: old).fingerprint == desired(type, in: snapshot).fingerprint
-        {
-            // A reconnecting node that already runs what we would send gets nothing new (rule 21).
-            state.sentVersion = request.versionInfo
-            state.acceptedVersion = request.versionInfo
-            state.sentFingerprint = desired(type, in: snapshot).fingerprint
-            if type == .route { acceptedRouteClusters.formUnion(references(of: desired(type, in: snapshot).resources)) }
-            types[type.rawValue] = state
-            observer.acked(node, type: type, version: request.versionInfo)
-            return []
-        }
         // New or changed subscriptions get an answer even if nothing changed (rule 7).
         state.mustSend = state.mustSend || subscriptionChanged || state.lastNonce == nil
         types[type.rawValue] = state
-        var responses = pushChanged(types: [type], snapshot: snapshot)
+        var label: String?
+        if isFirst, let claimed = UInt64(request.versionInfo), let old = past(claimed) {
+            if type == .cluster {
+                // Until the node's routes are replaced, the clusters they use must stay (rule 12).
+                acceptedRouteClusters.formUnion(references(of: old.routes.resources))
+                sentClusters = old.clusters.resources
+            }
+            if desired(type, in: old).fingerprint == desired(type, in: snapshot).fingerprint {
+                // A reconnecting node that already runs what we would send gets no new version (rule 21):
+                // nothing at all for a wildcard type, its own version again for named resources, which
+                // it may not all hold.
+                if subscription == .wildcard {
+                    adopt(claimed: request.versionInfo, type: type, snapshot: snapshot)
+                    return []
+                }
+                label = request.versionInfo
+            }
+        }
+        var responses = pushChanged(types: [type], snapshot: snapshot, label: label)
         if type == .route, !request.hasErrorDetail {
             // Routes that dropped a cluster are live: the cluster itself may go now (rule 12).
             responses += pushChanged(types: [.cluster, .endpoint], snapshot: snapshot)
@@ -96,25 +102,41 @@ struct StateOfTheWorldSession {
         return responses
     }
 
+    /// Takes a reconnecting node's version of a wildcard type as what it was sent and accepted.
+    private mutating func adopt(claimed: String, type: ResourceType, snapshot: NodeSnapshot) {
+        let (resources, fingerprint, _) = desired(type, in: snapshot)
+        var state = types[type.rawValue]
+        state.sentVersion = claimed
+        state.acceptedVersion = claimed
+        state.sentFingerprint = fingerprint
+        state.mustSend = false
+        if type == .cluster { sentClusters = resources }
+        types[type.rawValue] = state
+        observer.acked(node, type: type, version: claimed)
+    }
+
     /// A new snapshot: push every subscribed type whose resources changed for this node, in order.
     mutating func update(snapshot: NodeSnapshot) -> [StateOfTheWorldResponse] {
         pushChanged(types: ResourceType.allCases, snapshot: snapshot)
     }
 
-    private mutating func pushChanged(types selected: [ResourceType], snapshot: NodeSnapshot)
+    /// `label` replaces the snapshot's version label (a reconnecting node's own version).
+    private mutating func pushChanged(types selected: [ResourceType], snapshot: NodeSnapshot, label: String? = nil)
         -> [StateOfTheWorldResponse]
     {
         var responses: [StateOfTheWorldResponse] = []
         for type in selected.sorted() {
             var state = types[type.rawValue]
             guard state.subscription != nil else { continue }
-            let (resources, fingerprint) = desired(type, in: snapshot)
+            let (resources, fingerprint, keepsRemoved) = desired(type, in: snapshot)
             let changed = fingerprint != state.sentFingerprint && fingerprint != state.rejectedFingerprint
             guard changed || state.mustSend else { continue }
             nonceCounter += 1
             let nonce = String(nonceCounter)
+            // Clusters kept for make-before-break are a version of their own (rule 2): "V-kept".
+            let version = label ?? (keepsRemoved ? snapshot.label + "-kept" : snapshot.label)
             state.lastNonce = nonce
-            state.sentVersion = snapshot.label
+            state.sentVersion = version
             state.sentFingerprint = fingerprint
             state.mustSend = false
             switch type {
@@ -129,14 +151,16 @@ struct StateOfTheWorldSession {
                 break
             }
             types[type.rawValue] = state
-            responses.append(StateOfTheWorldResponse(type: type, version: snapshot.label, resources: resources, nonce: nonce))
+            responses.append(StateOfTheWorldResponse(type: type, version: version, resources: resources, nonce: nonce))
         }
         return responses
     }
 
     /// What the node should hold of `type`: what it subscribed to, plus (for clusters) any cluster
     /// removed from the snapshot that routes the node still runs refer to.
-    private func desired(_ type: ResourceType, in snapshot: NodeSnapshot) -> (resources: [EncodedResource], fingerprint: UInt64) {
+    private func desired(_ type: ResourceType, in snapshot: NodeSnapshot)
+        -> (resources: [EncodedResource], fingerprint: UInt64, keepsRemoved: Bool)
+    {
         let subscription = types[type.rawValue].subscription ?? .wildcard
         let set = snapshot[type]
         var resources = set.selected(by: subscription)
@@ -146,9 +170,10 @@ struct StateOfTheWorldSession {
             if !kept.isEmpty {
                 resources = (resources + kept).sorted { $0.name < $1.name }
                 fingerprint = kept.reduce(fingerprint) { $0 &+ $1.fingerprint }
+                return (resources, fingerprint, true)
             }
         }
-        return (resources, fingerprint)
+        return (resources, fingerprint, false)
     }
 
     private func references(of resources: [EncodedResource]) -> Set<String> {

@@ -26,6 +26,26 @@ import Testing
         #expect(s.receive(deltaRequest(.cluster, nonce: out[0].nonce), snapshot: empty).isEmpty)
     }
 
+    @Test func aReconnectingClientIsSentOnlyWhatItLacks() throws {
+        var s = DeltaSession(node: node, observer: RecordingObserver())
+        // Envoy names every resource it wants and reports the versions it holds.
+        let held = ["a": v1.endpoints["a"]!.version, "b": v1.endpoints["b"]!.version]
+        let out = try s.receive(deltaRequest(.endpoint, subscribe: ["a", "b"], initial: held), snapshot: v1)
+            .map { try $0.wire.delta }
+        #expect(out.count == 1)
+        #expect(out.first?.resources.isEmpty == true)
+    }
+
+    @Test func aClusterChangedBeforeEndpointsStartBringsItsEndpointsAnyway() throws {
+        var s = DeltaSession(node: node, observer: RecordingObserver())
+        let heldClusters = ["a": "old", "b": v1.clusters["b"]!.version]
+        _ = s.receive(deltaRequest(.cluster, initial: heldClusters), snapshot: v1)
+        let heldEndpoints = ["a": v1.endpoints["a"]!.version, "b": v1.endpoints["b"]!.version]
+        let eds = try s.receive(deltaRequest(.endpoint, subscribe: ["a", "b"], initial: heldEndpoints), snapshot: v1)
+            .map { try $0.wire.delta }
+        #expect(eds.map { $0.resources.map(\.name) } == [["a"]])
+    }
+
     @Test func initialVersionsAreHonoured() throws {
         var s = DeltaSession(node: node, observer: RecordingObserver())
         let initial = ["a": v1.clusters["a"]!.version, "b": "old", "gone": "x"]

@@ -120,6 +120,32 @@ import Testing
         #expect(try s.update(snapshot: v6).map { try $0.wire.sotw.versionInfo } == ["6"])
     }
 
+    @Test func reconnectingNodeGetsNamedResourcesAgainUnderItsOwnVersion() throws {
+        let observer = RecordingObserver()
+        let v5 = FakeSnapshot.make(version: 5, clusters: ["a": 1, "b": 1], routes: ["http": ["a"]])
+        var s = session(observer, past: [1: v1])
+        let out = try s.receive(sotwRequest(.route, names: ["http"], version: "1"), snapshot: v5).map { try $0.wire.sotw }
+        #expect(out.map(\.versionInfo) == ["1"])
+        #expect(out.map(\.names) == [["http"]])
+        // An unrelated change later pushes nothing for this subscription.
+        let nonce = out[0].nonce
+        _ = s.receive(sotwRequest(.route, names: ["http"], version: "1", nonce: nonce), snapshot: v5)
+        #expect(s.update(snapshot: FakeSnapshot.make(version: 6, clusters: ["a": 1, "b": 2], routes: ["http": ["a"]]))
+            .filter { $0.type == .route }.isEmpty)
+    }
+
+    @Test func aReconnectedNodeKeepsClustersItsOldRoutesUseUntilNewRoutesAreLive() throws {
+        var s = session(RecordingObserver(), past: [1: v1])
+        // Version 5 moved the route to b and removed a while the node was away.
+        let v5 = FakeSnapshot.make(version: 5, clusters: ["b": 1], routes: ["http": ["b"]])
+        // It holds a and b, which is what it needs until its routes move: nothing to send yet.
+        #expect(s.receive(sotwRequest(.cluster, version: "1"), snapshot: v5).isEmpty)
+        let rds = try s.receive(sotwRequest(.route, names: ["http"], version: "1"), snapshot: v5)[0].wire.sotw
+        let after = s.receive(sotwRequest(.route, names: ["http"], version: "5", nonce: rds.nonce), snapshot: v5)
+        #expect(try after.filter { $0.type == .cluster }.map { try $0.wire.sotw.names } == [["b"]])
+        #expect(try after.filter { $0.type == .cluster }.map { try $0.wire.sotw.versionInfo } == ["5"])
+    }
+
     @Test func reconnectingNodeWithOldContentGetsTheCurrentVersion() throws {
         let v5 = FakeSnapshot.make(version: 5, clusters: ["a": 9])
         var s = session(RecordingObserver(), past: [1: v1])
