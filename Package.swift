@@ -117,6 +117,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "tools/xds-load",
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
