@@ -127,16 +127,16 @@ struct DeltaSession {
             let set = snapshot[type]
             var changed: [EncodedResource] = []
             var removed: [String] = []
-            let candidates = state.wildcard ? set.resources : state.names.sorted().compactMap { set[$0] }
+            let candidates = set.selected(by: state.wildcard ? .wildcard : .names(state.names))
             for resource in candidates where state.held[resource.name] != resource.version {
                 changed.append(resource)
             }
-            for name in state.held.keys.sorted() where set[name] == nil {
+            for name in state.held.keys where set[name] == nil {
                 // A removed cluster stays while routes the node runs still refer to it (rule 12).
                 if type == .cluster, acceptedRouteClusters.contains(name) { continue }
                 removed.append(name)
             }
-            for name in state.names.sorted()
+            for name in state.names
             where set[name] == nil && state.held[name] == nil && !state.reportedAbsent.contains(name) {
                 removed.append(name)
             }

@@ -5,8 +5,9 @@ import SwiftProtobuf
 /// One Envoy resource, serialized once per version and shared by every stream that gets it.
 ///
 /// Streams never re-encode a resource: a response is the concatenation of these prepared
-/// fields plus the stream's own version and nonce (see `WireResponse`).
-public struct EncodedResource: Sendable {
+/// fields plus the stream's own version and nonce (see `WireResponse`). A class, so the
+/// thousands of streams that hold one share it for a single reference count.
+public final class EncodedResource: Sendable {
     public let name: String
     /// The deterministic serialization of the resource message itself.
     public let bytes: [UInt8]

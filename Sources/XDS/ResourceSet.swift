@@ -24,7 +24,10 @@ public struct ResourceSet: Sendable {
     func selected(by subscription: Subscription) -> [EncodedResource] {
         switch subscription {
         case .wildcard: return resources
-        case .names(let names): return names.sorted().compactMap { self[$0] }
+        case .names(let names):
+            // The common case, a node that asked for every resource by name, costs no sort.
+            if names.count == resources.count, names.allSatisfy({ indexByName[$0] != nil }) { return resources }
+            return names.sorted().compactMap { self[$0] }
         }
     }
 

@@ -83,7 +83,7 @@ struct StateOfTheWorldSession {
                 acceptedRouteClusters.formUnion(references(of: old.routes.resources))
                 sentClusters = old.clusters.resources
             }
-            if desired(type, in: old).fingerprint == desired(type, in: snapshot).fingerprint {
+            if desiredFingerprint(type, in: old).fingerprint == desiredFingerprint(type, in: snapshot).fingerprint {
                 // A reconnecting node that already runs what we would send gets no new version (rule 21):
                 // nothing at all for a wildcard type, its own version again for named resources, which
                 // it may not all hold.
@@ -128,9 +128,10 @@ struct StateOfTheWorldSession {
         for type in selected.sorted() {
             var state = types[type.rawValue]
             guard state.subscription != nil else { continue }
-            let (resources, fingerprint, keepsRemoved) = desired(type, in: snapshot)
+            let fingerprint = desiredFingerprint(type, in: snapshot).fingerprint
             let changed = fingerprint != state.sentFingerprint && fingerprint != state.rejectedFingerprint
             guard changed || state.mustSend else { continue }
+            let (resources, _, keepsRemoved) = desired(type, in: snapshot)
             nonceCounter += 1
             let nonce = String(nonceCounter)
             // Clusters kept for make-before-break are a version of their own (rule 2): "V-kept".
@@ -161,19 +162,24 @@ struct StateOfTheWorldSession {
     private func desired(_ type: ResourceType, in snapshot: NodeSnapshot)
         -> (resources: [EncodedResource], fingerprint: UInt64, keepsRemoved: Bool)
     {
+        let (fingerprint, kept) = desiredFingerprint(type, in: snapshot)
+        let subscription = types[type.rawValue].subscription ?? .wildcard
+        let resources = snapshot[type].selected(by: subscription)
+        if kept.isEmpty { return (resources, fingerprint, false) }
+        return ((resources + kept).sorted { $0.name < $1.name }, fingerprint, true)
+    }
+
+    /// The fingerprint of what `desired` would give, and the removed clusters it keeps, without
+    /// building the list: most pushes find nothing changed for most types.
+    private func desiredFingerprint(_ type: ResourceType, in snapshot: NodeSnapshot)
+        -> (fingerprint: UInt64, kept: [EncodedResource])
+    {
         let subscription = types[type.rawValue].subscription ?? .wildcard
         let set = snapshot[type]
-        var resources = set.selected(by: subscription)
-        var fingerprint = set.fingerprint(of: subscription)
-        if type == .cluster {
-            let kept = sentClusters.filter { acceptedRouteClusters.contains($0.name) && set[$0.name] == nil }
-            if !kept.isEmpty {
-                resources = (resources + kept).sorted { $0.name < $1.name }
-                fingerprint = kept.reduce(fingerprint) { $0 &+ $1.fingerprint }
-                return (resources, fingerprint, true)
-            }
-        }
-        return (resources, fingerprint, false)
+        let fingerprint = set.fingerprint(of: subscription)
+        guard type == .cluster, !acceptedRouteClusters.isEmpty else { return (fingerprint, []) }
+        let kept = sentClusters.filter { acceptedRouteClusters.contains($0.name) && set[$0.name] == nil }
+        return (kept.reduce(fingerprint) { $0 &+ $1.fingerprint }, kept)
     }
 
     private func references(of resources: [EncodedResource]) -> Set<String> {
