@@ -127,7 +127,7 @@ struct DeltaSession {
             let set = snapshot[type]
             var changed: [EncodedResource] = []
             var removed: [String] = []
-            let candidates = set.selected(by: state.wildcard ? .wildcard : .names(state.names))
+            let candidates = set.selected(by: state.wildcard ? .wildcard : .names(NameSet(state.names)))
             for resource in candidates where state.held[resource.name] != resource.version {
                 changed.append(resource)
             }

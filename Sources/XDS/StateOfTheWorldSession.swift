@@ -39,7 +39,10 @@ struct StateOfTheWorldSession {
     /// Clusters referred to by routes the node accepted; kept until those routes are gone (rule 12).
     private var acceptedRouteClusters: Set<String> = []
     /// The clusters last sent, whose bytes are reused while a removed cluster is still referenced.
-    private var sentClusters: [EncodedResource] = []
+    private var sentClusters: [EncodedResource] = [] {
+        didSet { sentClusterNames = NameSet(Set(sentClusters.map(\.name))) }
+    }
+    private var sentClusterNames: NameSet = []
 
     init(node: NodeIdentity, observer: any StreamObserver, past: @escaping (UInt64) -> NodeSnapshot?) {
         self.node = node
@@ -177,7 +180,10 @@ struct StateOfTheWorldSession {
         let subscription = types[type.rawValue].subscription ?? .wildcard
         let set = snapshot[type]
         let fingerprint = set.fingerprint(of: subscription)
-        guard type == .cluster, !acceptedRouteClusters.isEmpty else { return (fingerprint, []) }
+        // Kept clusters are sent ones missing from the set; none are missing when the names match.
+        guard type == .cluster, !acceptedRouteClusters.isEmpty, !sentClusterNames.isProbably(set.names) else {
+            return (fingerprint, [])
+        }
         let kept = sentClusters.filter { acceptedRouteClusters.contains($0.name) && set[$0.name] == nil }
         return (kept.reduce(fingerprint) { $0 &+ $1.fingerprint }, kept)
     }
@@ -190,6 +196,6 @@ struct StateOfTheWorldSession {
     static func subscription(after names: [String], current: Subscription?) -> Subscription {
         if names.contains("*") { return .wildcard }
         if names.isEmpty { return current == nil || current == .wildcard ? .wildcard : .names([]) }
-        return .names(Set(names))
+        return .names(NameSet(Set(names)))
     }
 }
