@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Real Envoy processes in front of real backends, configured by `logbook serve` over ADS.
-@Suite(.serialized) struct EnvoyEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct EnvoyEndToEndTests {
     /// The service and route API calls every scenario starts with.
     struct Gateway {
         let api: String

@@ -8,7 +8,7 @@ import XDS
 
 /// A resource Envoy rejects, made by a test-only translation hook: the NACK shows in the API
 /// and the log, and the server does not resend the rejected content.
-@Suite struct NackTests {
+@Suite(.timeLimit(.minutes(3))) struct NackTests {
     @Test func aRejectedClusterIsRecordedAndNotResent() async throws {
         let dir = try TemporaryDirectory()
         let store = try LMDBEventStore(directory: dir.path + "/data")

@@ -63,7 +63,9 @@ final class ChildProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + grace
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        // Bounded: a test must never hang on a child that Foundation has not seen exit.
+        let killed = ContinuousClock.now + .seconds(5)
+        while process.isRunning, ContinuousClock.now < killed { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     deinit {
