@@ -57,13 +57,13 @@ public final class SnapshotStore: Sendable {
     public var version: UInt64 { current.withLock { $0.state.version } }
 
     /// Takes a new state. When its configuration differs, every watching stream is told once.
+    /// One caller (the projector) updates, in log order; translation runs outside the lock, so
+    /// streams reading the current snapshot never wait for it.
     public func update(_ state: GatewayState) {
-        let changed = current.withLock { generation -> Bool in
-            guard generation.state.version != state.version || generation.state != state else { return false }
-            generation = Generation(state: state, shared: encoder.shared(for: state))
-            return true
-        }
-        guard changed else { return }
+        let unchanged = current.withLock { $0.state.version == state.version && $0.state == state }
+        guard !unchanged else { return }
+        let next = Generation(state: state, shared: encoder.shared(for: state))
+        current.withLock { $0 = next }
         for callback in watchers.withLock({ Array($0.callbacks.values) }) { callback() }
     }
 
