@@ -20,6 +20,11 @@ struct Replay: AsyncParsableCommand {
     @Option(name: .customLong("http-port"), help: "The HTTP port with --serve (0 picks a free one).") var httpPort = 0
     @Option(name: .customLong("xds-port"), help: "The xDS port with --serve (0 picks a free one).") var xdsPort = 18000
 
+    func validate() throws {
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        guard (0...65535).contains(xdsPort) else { throw ValidationError("--xds-port must be 0...65535") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let directory = into ?? NSTemporaryDirectory() + "logbook-replay-" + UUID().uuidString.lowercased()

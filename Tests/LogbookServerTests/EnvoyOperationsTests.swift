@@ -149,9 +149,17 @@ import Testing
         #expect(first.contains("version 7: 3 services, 1 routes, 1 proxies"))
     }
 
-    @Test func replayRefusesAVersionTheLogLacks() throws {
+    @Test func replayAndServeRefuseAVersionTheLogLacksAndPortsOutOfRange() throws {
         let fixture = repositoryRoot.appendingPathComponent("Tests/LogbookServerTests/Fixtures/replay.jsonl").path
         #expect(throws: (any Error).self) { try runLogbook(["replay", fixture, "--version", "99"]) }
+        for arguments in [["replay", fixture, "--serve", "--xds-port", "70000"], ["serve", "--xds-port=-1"]] {
+            do {
+                try runLogbook(arguments)
+                Issue.record("\(arguments) was accepted")
+            } catch {
+                #expect("\(error)".contains("--xds-port must be 0...65535"))
+            }
+        }
     }
 }
 
