@@ -10,7 +10,11 @@ let package = Package(
     name: "Logbook",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "logbook", targets: ["logbook"])
+        .executable(name: "logbook", targets: ["logbook"]),
+        .executable(name: "demo-rest", targets: ["demo-rest"]),
+        .executable(name: "demo-graphql", targets: ["demo-graphql"]),
+        .executable(name: "demo-grpc", targets: ["demo-grpc"]),
+        .executable(name: "demo-grpc-client", targets: ["demo-grpc-client"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
     ],
     targets: [
         .systemLibrary(
@@ -124,6 +131,82 @@ let package = Package(
             name: "logbook-bench",
             dependencies: ["LogbookCore", "CLMDB", "LMDB", "EventLog", "Gateway"],
             path: "tools/bench",
+            swiftSettings: swiftSettings
+        ),
+        // The seed's three backends. Each is a library (tested in process) and a thin executable.
+        .target(
+            name: "DemoREST",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "demo-rest",
+            dependencies: ["DemoREST", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DemoGraphQL",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "GraphQL", package: "GraphQL"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "demo-graphql",
+            dependencies: ["DemoGraphQL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DemoGRPC",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            exclude: ["protos"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "demo-grpc",
+            dependencies: ["DemoGRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "demo-grpc-client",
+            dependencies: ["DemoGRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DemoRESTTests",
+            dependencies: [
+                "DemoREST",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DemoGraphQLTests",
+            dependencies: [
+                "DemoGraphQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DemoGRPCTests",
+            dependencies: [
+                "DemoGRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),

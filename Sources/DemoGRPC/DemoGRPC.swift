@@ -1,0 +1,1 @@
+// DemoGRPC: filled in by issue 5.

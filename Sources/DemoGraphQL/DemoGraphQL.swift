@@ -1,0 +1,1 @@
+// DemoGraphQL: filled in by issue 5.

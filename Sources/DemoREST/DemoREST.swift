@@ -1,0 +1,1 @@
+// DemoREST: filled in by issue 5.

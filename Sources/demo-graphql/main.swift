@@ -1,0 +1,1 @@
+// demo-graphql: filled in by issue 5.

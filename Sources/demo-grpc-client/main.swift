@@ -1,0 +1,1 @@
+// demo-grpc-client: filled in by issue 5.

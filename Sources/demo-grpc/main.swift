@@ -1,0 +1,1 @@
+// demo-grpc: filled in by issue 5.

@@ -1,0 +1,1 @@
+// demo-rest: filled in by issue 5.

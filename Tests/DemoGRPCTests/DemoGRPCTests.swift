@@ -1,0 +1,1 @@
+// DemoGRPCTests: filled in by issue 5.

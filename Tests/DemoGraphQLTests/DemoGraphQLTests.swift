@@ -1,0 +1,1 @@
+// DemoGraphQLTests: filled in by issue 5.

@@ -1,0 +1,1 @@
+// DemoRESTTests: filled in by issue 5.
