@@ -107,8 +107,9 @@ let package = Package(
         .executableTarget(
             name: "logbook",
             dependencies: [
-                "LogbookServer", "LogbookCore", "AdminAPI", "XDS",
+                "LogbookServer", "LogbookCore", "AdminAPI", "XDS", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -451,6 +451,7 @@ enum OpenAPIDocument {
                         ("cors", ref("CorsPolicy")),
                         ("hash_policy", ref("HashPolicy")),
                         ("mirror", ref("RequestMirror")),
+                        ("rate_limit", ref("RateLimit")),
                     ], required: ["name", "match"],
                     description: "A route to one service, or weighted across several: exactly one of service, weighted"
                 ).merging([("oneOf", [["required": ["service"]], ["required": ["weighted"]]])])
@@ -486,6 +487,13 @@ enum OpenAPIDocument {
             ),
             ("HashPolicy", object([("header", string)], required: ["header"])),
             ("RequestMirror", object([("service", resourceName), ("percent", integer)], required: ["service"])),
+            (
+                "RateLimit",
+                object(
+                    [("requests", integer), ("per", ref("Duration")), ("burst", integer)],
+                    required: ["requests", "per"],
+                    description: "Each Envoy admits `requests` every `per` on this route and answers 429 beyond")
+            ),
             (
                 "Proxy",
                 object(

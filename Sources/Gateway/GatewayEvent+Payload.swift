@@ -6,6 +6,7 @@ extension ConfigRollback: BinaryCodable {
         writer.writeStrings(removedServices)
         writer.write(upsertedRoutes)
         writer.writeStrings(removedRoutes)
+        if RouteRateLimits.any(in: upsertedRoutes) { RouteRateLimits.write(upsertedRoutes, to: &writer) }
     }
 
     public init(from reader: inout BinaryReader) throws(PayloadError) {
@@ -15,6 +16,13 @@ extension ConfigRollback: BinaryCodable {
         removedServices = try reader.readStrings()
         upsertedRoutes = try reader.readArray(Route.self)
         removedRoutes = try reader.readStrings()
+        if !reader.isAtEnd {
+            var limits: [String: RateLimit] = [:]
+            try RouteRateLimits.read(from: &reader) { name, limit in limits[name] = limit }
+            for index in upsertedRoutes.indices {
+                upsertedRoutes[index].rateLimit = limits[upsertedRoutes[index].name]
+            }
+        }
     }
 }
 
@@ -79,7 +87,7 @@ extension GatewayEvent {
         switch self {
         case .serviceRegistered(let service), .serviceUpdated(let service): writer.write(service)
         case .serviceRemoved(let name): writer.writeString(name)
-        case .routeAdded(let route), .routeChanged(let route): writer.write(route)
+        case .routeAdded(let route), .routeChanged(let route): route.encodeAsPayload(to: &writer)
         case .routeRemoved(let name): writer.writeString(name)
         case .proxyRegistered(let proxy): writer.write(proxy)
         case .proxyDeregistered(let key): writer.writeString(key)
@@ -159,8 +167,8 @@ extension GatewayEvent {
         case .serviceRegistered: return .serviceRegistered(try Service.decode(from: &reader))
         case .serviceUpdated: return .serviceUpdated(try Service.decode(from: &reader))
         case .serviceRemoved: return .serviceRemoved(name: try reader.readString())
-        case .routeAdded: return .routeAdded(try Route.decode(from: &reader))
-        case .routeChanged: return .routeChanged(try Route.decode(from: &reader))
+        case .routeAdded: return .routeAdded(try Route.decodePayload(from: &reader))
+        case .routeChanged: return .routeChanged(try Route.decodePayload(from: &reader))
         case .routeRemoved: return .routeRemoved(name: try reader.readString())
         case .proxyRegistered: return .proxyRegistered(try Proxy.decode(from: &reader))
         case .proxyDeregistered: return .proxyDeregistered(key: try reader.readString())

@@ -8,6 +8,7 @@ extension GatewayState {
     /// empty: a state without them encodes exactly as format 1 always did, and older
     /// checkpoints (which end after the proxies) still decode.
     private static let pinsSection: UInt8 = 1
+    private static let rateLimitsSection: UInt8 = 2
 
     /// Deterministic binary form (everything sorted), for checkpoints.
     public func encoded() -> [UInt8] {
@@ -18,7 +19,8 @@ extension GatewayState {
         writer.writeVarUInt(head)
         writer.writeOptionalString(lastDeclarativeHash)
         writer.write(sortedServices)
-        writer.write(sortedRoutes)
+        let routes = sortedRoutes
+        writer.write(routes)
         writer.write(sortedProxies)
         if !pins.isEmpty {
             writer.writeByte(Self.pinsSection)
@@ -26,6 +28,10 @@ extension GatewayState {
                 writer.writeString(pin.key)
                 writer.writeVarUInt(pin.version)
             }
+        }
+        if RouteRateLimits.any(in: routes) {
+            writer.writeByte(Self.rateLimitsSection)
+            RouteRateLimits.write(routes, to: &writer)
         }
         return writer.bytes
     }
@@ -70,14 +76,27 @@ extension GatewayState {
             proxies[key] = consume proxy
         }
         var pins: [String: UInt64] = [:]
-        if !reader.isAtEnd {
+        var lastSection: UInt8 = 0
+        while !reader.isAtEnd {
             let section = try reader.readByte()
-            guard section == pinsSection else { throw PayloadError("unknown gateway state section \(section)") }
-            let pinCount = try reader.readCount()
-            pins.reserveCapacity(pinCount)
-            for _ in 0..<pinCount {
-                let key = try reader.readString()
-                pins[key] = try reader.readVarUInt()
+            // Sections come once each, in tag order.
+            guard section > lastSection else { throw PayloadError("gateway state section \(section) out of order") }
+            lastSection = section
+            switch section {
+            case pinsSection:
+                let pinCount = try reader.readCount()
+                pins.reserveCapacity(pinCount)
+                for _ in 0..<pinCount {
+                    let key = try reader.readString()
+                    pins[key] = try reader.readVarUInt()
+                }
+            case rateLimitsSection:
+                try RouteRateLimits.read(from: &reader) { name, limit throws(PayloadError) in
+                    guard routes[name] != nil else { throw PayloadError("rate limit for unknown route '\(name)'") }
+                    routes[name]!.rateLimit = limit
+                }
+            default:
+                throw PayloadError("unknown gateway state section \(section)")
             }
         }
         try reader.expectEnd()

@@ -205,3 +205,67 @@ extension Route: BinaryCodable {
             retryPolicy: retryPolicy, cors: cors, hashPolicy: hashPolicy, mirror: mirror)
     }
 }
+
+extension RateLimit: BinaryCodable {
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeInt(requests)
+        writer.writeDuration(per)
+        // Validation keeps a burst at 1 or more, so 0 stands for "none".
+        writer.writeInt(burst ?? 0)
+    }
+
+    public init(from reader: inout BinaryReader) throws(PayloadError) {
+        self = try Self.decode(from: &reader)
+    }
+
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RateLimit {
+        let requests = try reader.readInt()
+        let per = try reader.readDuration()
+        let burst = try reader.readInt()
+        return RateLimit(requests: requests, per: per, burst: burst == 0 ? nil : burst)
+    }
+}
+
+/// Rate limits came after the first release's binary route layout, which `Route.encode` keeps.
+/// They travel in a section after the routes that carry them, written only when some route has
+/// one: payloads and checkpoints without rate limits keep their bytes, and older ones still decode.
+enum RouteRateLimits {
+    static func any(in routes: some Collection<Route>) -> Bool {
+        routes.contains { $0.rateLimit != nil }
+    }
+
+    /// (route name, limit) for each route that has one, in the routes' order.
+    static func write(_ routes: some Collection<Route>, to writer: inout BinaryWriter) {
+        let limited = routes.compactMap { route in route.rateLimit.map { (route.name, $0) } }
+        writer.writeArray(limited) { writer, entry in
+            writer.writeString(entry.0)
+            writer.write(entry.1)
+        }
+    }
+
+    /// Reads a section `write` wrote and hands each limit to `assign` with its route's name.
+    static func read(
+        from reader: inout BinaryReader,
+        assign: (String, RateLimit) throws(PayloadError) -> Void
+    ) throws(PayloadError) {
+        let count = try reader.readCount()
+        for _ in 0..<count {
+            let name = try reader.readString()
+            try assign(name, try RateLimit.decode(from: &reader))
+        }
+    }
+}
+
+extension Route {
+    /// A RouteAdded or RouteChanged payload: the route, then its rate limit when it has one.
+    func encodeAsPayload(to writer: inout BinaryWriter) {
+        writer.write(self)
+        if let rateLimit { writer.write(rateLimit) }
+    }
+
+    static func decodePayload(from reader: inout BinaryReader) throws(PayloadError) -> Route {
+        var route = try decode(from: &reader)
+        if !reader.isAtEnd { route.rateLimit = try RateLimit.decode(from: &reader) }
+        return route
+    }
+}

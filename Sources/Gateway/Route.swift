@@ -9,6 +9,7 @@ public struct Route: Codable, Equatable, Hashable, Sendable {
     public var cors: CorsPolicy?
     public var hashPolicy: HashPolicy?
     public var mirror: RequestMirror?
+    public var rateLimit: RateLimit?
 
     public init(
         name: String,
@@ -19,7 +20,8 @@ public struct Route: Codable, Equatable, Hashable, Sendable {
         retryPolicy: RetryPolicy? = nil,
         cors: CorsPolicy? = nil,
         hashPolicy: HashPolicy? = nil,
-        mirror: RequestMirror? = nil
+        mirror: RequestMirror? = nil,
+        rateLimit: RateLimit? = nil
     ) {
         self.name = name
         self.listener = listener
@@ -30,6 +32,7 @@ public struct Route: Codable, Equatable, Hashable, Sendable {
         self.cors = cors
         self.hashPolicy = hashPolicy
         self.mirror = mirror
+        self.rateLimit = rateLimit
     }
 
     /// Every service this route depends on: its destination(s) and its mirror.
@@ -47,6 +50,7 @@ public struct Route: Codable, Equatable, Hashable, Sendable {
         case cors
         case hashPolicy = "hash_policy"
         case mirror
+        case rateLimit = "rate_limit"
     }
 
     public init(from decoder: Decoder) throws {
@@ -75,6 +79,7 @@ public struct Route: Codable, Equatable, Hashable, Sendable {
         cors = try c.decodeIfPresent(CorsPolicy.self, forKey: .cors)
         hashPolicy = try c.decodeIfPresent(HashPolicy.self, forKey: .hashPolicy)
         mirror = try c.decodeIfPresent(RequestMirror.self, forKey: .mirror)
+        rateLimit = try c.decodeIfPresent(RateLimit.self, forKey: .rateLimit)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -91,5 +96,6 @@ public struct Route: Codable, Equatable, Hashable, Sendable {
         try c.encodeIfPresent(cors, forKey: .cors)
         try c.encodeIfPresent(hashPolicy, forKey: .hashPolicy)
         try c.encodeIfPresent(mirror, forKey: .mirror)
+        try c.encodeIfPresent(rateLimit, forKey: .rateLimit)
     }
 }

@@ -227,6 +227,12 @@ enum Validator {
             if mirror.service.isEmpty { throw .invalid("\(path).mirror.service", "service name is empty") }
             try checkRange(mirror.percent, 0...100, at: "\(path).mirror.percent")
         }
+        if let limit = route.rateLimit {
+            try checkRange(limit.requests, 1...1_000_000, at: "\(path).rate_limit.requests")
+            // Envoy refuses a token bucket that refills more often than every 50 ms.
+            try checkRange(limit.per, 50...oneHour, at: "\(path).rate_limit.per")
+            if let burst = limit.burst { try checkRange(burst, 1...1_000_000, at: "\(path).rate_limit.burst") }
+        }
     }
 
     static func check(_ match: RouteMatch, at path: String) throws(ValidationError) {

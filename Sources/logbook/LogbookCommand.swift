@@ -9,7 +9,7 @@ struct LogbookCommand: AsyncParsableCommand {
         abstract: "An Envoy control plane whose source of truth is an append-only event log.",
         subcommands: [
             Apply.self, Events.self, State.self, Versions.self, Diff.self, Rollback.self, Verify.self,
-            Export.self, Import.self, Backup.self, AppendLoop.self, Serve.self, Replay.self,
+            Export.self, Import.self, Backup.self, AppendLoop.self, Serve.self, Up.self, Replay.self,
         ])
 }
 

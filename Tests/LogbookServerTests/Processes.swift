@@ -96,6 +96,8 @@ enum HTTP {
     struct Answer {
         let status: Int
         let body: Data
+        /// Response headers, names lowercased.
+        var headers: [String: String] = [:]
         var text: String { String(decoding: body, as: UTF8.self) }
         var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
     }
@@ -107,9 +109,10 @@ enum HTTP {
         return URLSession(configuration: configuration)
     }()
 
-    static func request(_ method: String, _ url: String, json: Any? = nil, headers: [String: String] = [:]) async throws
-        -> Answer
-    {
+    static func request(
+        _ method: String, _ url: String, json: Any? = nil, body: Data? = nil, headers: [String: String] = [:],
+        session: URLSession = session
+    ) async throws -> Answer {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         request.setValue("close", forHTTPHeaderField: "Connection")
@@ -118,8 +121,14 @@ enum HTTP {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        if let body { request.httpBody = body }
         let (data, response) = try await session.data(for: request)
-        return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return Answer(status: http?.statusCode ?? 0, body: data, headers: headers)
     }
 
     static func get(_ url: String) async throws -> Answer { try await request("GET", url) }

@@ -127,8 +127,12 @@ struct TranslatorListenerTests {
                 "status": "%RESPONSE_CODE%",
                 "duration_ms": "%DURATION%",
                 "upstream_cluster": "%UPSTREAM_CLUSTER%",
+                "upstream_host": "%UPSTREAM_HOST%",
                 "client_address": "%DOWNSTREAM_REMOTE_ADDRESS%",
                 "request_id": "%REQ(X-REQUEST-ID)%",
+                "start_time": "%START_TIME%",
+                "protocol": "%PROTOCOL%",
+                "response_flags": "%RESPONSE_FLAGS%",
             ])
     }
 

@@ -11,6 +11,7 @@ enum HTTPFilterName {
     static let cors = "envoy.filters.http.cors"
     static let grpcWeb = "envoy.filters.http.grpc_web"
     static let grpcStats = "envoy.filters.http.grpc_stats"
+    static let localRateLimit = "envoy.filters.http.local_ratelimit"
     static let router = "envoy.filters.http.router"
 }
 
@@ -43,18 +44,29 @@ extension Translator {
             manager.http2ProtocolOptions = Envoy_Config_Core_V3_Http2ProtocolOptions()
         }
         manager.accessLog = [stdoutAccessLog]
-        let needsCORS = state.routes.values.contains { $0.listener == kind && $0.cors != nil }
-        manager.httpFilters = httpFilters(for: kind, cors: needsCORS)
+        let routes = state.routes.values.filter { $0.listener == kind }
+        manager.httpFilters = httpFilters(
+            for: kind,
+            cors: routes.contains { $0.cors != nil },
+            rateLimit: routes.contains { $0.rateLimit != nil }
+        )
         return manager
     }
 
-    /// CORS first, so a preflight is answered before anything else sees it; CORS only where a route of
-    /// the listener has a policy (the filter does nothing without one). gRPC-Web and gRPC stats on every
-    /// gRPC listener, whatever its routes. The router is last, as Envoy requires.
-    static func httpFilters(for kind: ListenerKind, cors: Bool) -> [HttpFilter] {
+    /// CORS first, so a preflight is answered before anything else sees it (and spends no rate-limit
+    /// token). CORS and local rate limiting only where a route of the listener uses them: both do
+    /// nothing without a per-route policy, and a listener without them keeps its bytes. gRPC-Web and
+    /// gRPC stats on every gRPC listener, whatever its routes. The router is last, as Envoy requires.
+    static func httpFilters(for kind: ListenerKind, cors: Bool, rateLimit: Bool) -> [HttpFilter] {
         var filters: [HttpFilter] = []
         if cors {
             filters.append(httpFilter(HTTPFilterName.cors, Envoy_Extensions_Filters_Http_Cors_V3_Cors()))
+        }
+        if rateLimit {
+            // No token bucket here: the filter is off (0% enabled) except on routes with their own config.
+            var limiter = Envoy_Extensions_Filters_Http_LocalRatelimit_V3_LocalRateLimit()
+            limiter.statPrefix = "http_local_rate_limiter"
+            filters.append(httpFilter(HTTPFilterName.localRateLimit, limiter))
         }
         if kind == .grpc {
             filters.append(httpFilter(HTTPFilterName.grpcWeb, Envoy_Extensions_Filters_Http_GrpcWeb_V3_GrpcWeb()))
@@ -82,8 +94,13 @@ extension Translator {
         "status": "%RESPONSE_CODE%",
         "duration_ms": "%DURATION%",
         "upstream_cluster": "%UPSTREAM_CLUSTER%",
+        "upstream_host": "%UPSTREAM_HOST%",
         "client_address": "%DOWNSTREAM_REMOTE_ADDRESS%",
         "request_id": "%REQ(X-REQUEST-ID)%",
+        "start_time": "%START_TIME%",
+        "protocol": "%PROTOCOL%",
+        // UO (circuit breaker overflow), RL (rate limited), UT (upstream timeout), URX (retries exhausted), ...
+        "response_flags": "%RESPONSE_FLAGS%",
     ]
 
     /// One JSON object per request on Envoy's standard output.

@@ -56,6 +56,10 @@ extension Translator {
         if let cors = route.cors {
             result.typedPerFilterConfig[HTTPFilterName.cors] = Google_Protobuf_Any(packing: corsPolicy(cors))
         }
+        if let limit = route.rateLimit {
+            result.typedPerFilterConfig[HTTPFilterName.localRateLimit] = Google_Protobuf_Any(
+                packing: localRateLimit(limit, route: route.name))
+        }
         return result
     }
 
@@ -104,6 +108,24 @@ extension Translator {
         result.cluster = mirror.service
         result.runtimeFraction.defaultValue.numerator = UInt32(clamping: mirror.percent)
         result.runtimeFraction.defaultValue.denominator = .hundred
+        return result
+    }
+
+    /// The route's own token bucket, enabled and enforced for every request; Envoy answers 429 when it
+    /// is empty. The stat prefix names the route, so `http_local_rate_limit.rate_limited` is per route.
+    static func localRateLimit(
+        _ limit: RateLimit, route: String
+    ) -> Envoy_Extensions_Filters_Http_LocalRatelimit_V3_LocalRateLimit {
+        var result = Envoy_Extensions_Filters_Http_LocalRatelimit_V3_LocalRateLimit()
+        result.statPrefix = "route_\(route)"
+        result.tokenBucket.maxTokens = UInt32(clamping: limit.bucketSize)
+        result.tokenBucket.tokensPerFill = Google_Protobuf_UInt32Value(count: limit.requests)
+        result.tokenBucket.fillInterval = Google_Protobuf_Duration(limit.per)
+        var always = Envoy_Type_V3_FractionalPercent()
+        always.numerator = 100
+        always.denominator = .hundred
+        result.filterEnabled.defaultValue = always
+        result.filterEnforced.defaultValue = always
         return result
     }
 

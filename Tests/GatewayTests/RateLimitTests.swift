@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import Gateway
+
+@Suite("Route rate limits: validation, JSON, and binary forms old logs still read")
+struct RateLimitTests {
+    let limited = Route(
+        name: "api", match: RouteMatch(prefix: "/api/"), destination: .service("rest-api"),
+        rateLimit: RateLimit(requests: 5, per: .seconds(1), burst: 10))
+    let base: GatewayState = fold([.serviceRegistered(service("rest-api"))])
+
+    func refusalFor(_ limit: RateLimit) -> ValidationError? {
+        var candidate = limited
+        candidate.rateLimit = limit
+        return refusal(.addRoute(candidate), on: base)
+    }
+
+    @Test("a rate limit needs 1 or more requests, an interval of 50 ms to 1 h, and a burst of 1 or more")
+    func validation() {
+        #expect(refusalFor(RateLimit(requests: 5, per: .seconds(1))) == nil)
+        #expect(refusalFor(RateLimit(requests: 0, per: .seconds(1)))?.field == "route.rate_limit.requests")
+        #expect(refusalFor(RateLimit(requests: 2_000_000, per: .seconds(1)))?.field == "route.rate_limit.requests")
+        #expect(refusalFor(RateLimit(requests: 5, per: .milliseconds(49)))?.field == "route.rate_limit.per")
+        #expect(refusalFor(RateLimit(requests: 5, per: .hours(2)))?.field == "route.rate_limit.per")
+        let burst = refusalFor(RateLimit(requests: 5, per: .seconds(1), burst: 0))
+        #expect(burst?.field == "route.rate_limit.burst")
+        #expect(burst?.message.contains("out of range") == true)
+    }
+
+    @Test("JSON: rate_limit with requests, per and burst; unknown keys and missing fields are refused")
+    func json() throws {
+        let text = #"{"name":"api","match":{"prefix":"/api/"},"service":"rest-api","rate_limit":{"requests":5,"per":"1s"}}"#
+        let route = try JSONDecoder().decode(Route.self, from: Data(text.utf8))
+        #expect(route.rateLimit == RateLimit(requests: 5, per: .seconds(1)))
+        #expect(route.rateLimit?.bucketSize == 5)
+        let again = try JSONDecoder().decode(Route.self, from: JSONEncoder().encode(limited))
+        #expect(again == limited)
+        for bad in [#"{"requests":5,"per":"1s","rps":3}"#, #"{"requests":5}"#, #"{"requests":5,"per":"soon"}"#] {
+            let body = #"{"name":"api","match":{"prefix":"/"},"service":"a","rate_limit":"# + bad + "}"
+            #expect(throws: (any Error).self) { try JSONDecoder().decode(Route.self, from: Data(body.utf8)) }
+        }
+    }
+
+    @Test("RouteAdded and ConfigRolledBack carry the rate limit; without one their bytes are as before")
+    func eventPayloads() throws {
+        var plain = limited
+        plain.rateLimit = nil
+        for event in [
+            GatewayEvent.routeAdded(limited), .routeChanged(limited),
+            .configRolledBack(
+                ConfigRollback(
+                    targetVersion: 3, reason: "r", upsertedServices: [], removedServices: [],
+                    upsertedRoutes: [plain, limited, route("z", to: "rest-api")], removedRoutes: ["x"])),
+        ] {
+            let decoded = try GatewayEvent.decode(
+                type: event.type, schemaVersion: event.schemaVersion, payload: event.encodePayload())
+            #expect(decoded == event)
+        }
+        // The layout before rate limits existed: a plain route encodes exactly as the route alone.
+        var writer = BinaryWriter()
+        writer.write(plain)
+        #expect(GatewayEvent.routeAdded(plain).encodePayload() == writer.bytes)
+        let old = try GatewayEvent.decode(type: EventType.routeAdded, schemaVersion: 2, payload: writer.bytes)
+        #expect(old == .routeAdded(plain))
+    }
+
+    @Test("a checkpoint keeps rate limits in their own section, after pins, and rejects one for an unknown route")
+    func checkpoint() throws {
+        var state = fold([.serviceRegistered(service("rest-api")), .routeAdded(limited)])
+        state.apply(.routeAdded(route("other", to: "rest-api", prefix: "/o")), seq: state.head + 1)
+        state.apply(.proxyRegistered(Proxy(id: "p", httpPort: 10000)), seq: state.head + 1)
+        state.apply(.proxyPinned(key: "p", version: 3), seq: state.head + 1)
+        let bytes = state.encoded()
+        #expect(try GatewayState(decoding: bytes) == state)
+
+        var withoutLimit = state
+        withoutLimit.routes["api"]!.rateLimit = nil
+        let plainBytes = withoutLimit.encoded()
+        #expect(try GatewayState(decoding: plainBytes) == withoutLimit)
+        #expect(bytes.starts(with: plainBytes), "the section is appended; everything before it is unchanged")
+
+        // The section names a route the checkpoint does not hold.
+        var writer = BinaryWriter()
+        writer.writeByte(2)
+        RouteRateLimits.write([Route(name: "ghost", match: RouteMatch(prefix: "/"), destination: .service("a"),
+                                     rateLimit: RateLimit(requests: 1, per: .seconds(1)))], to: &writer)
+        #expect(throws: PayloadError.self) { try GatewayState(decoding: plainBytes + writer.bytes) }
+    }
+}
