@@ -249,6 +249,8 @@ enum RouteRateLimits {
         assign: (String, RateLimit) throws(PayloadError) -> Void
     ) throws(PayloadError) {
         let count = try reader.readCount()
+        // `write` is called only when some route has a limit: an empty section is not ours.
+        guard count > 0 else { throw PayloadError("empty rate limit section") }
         for _ in 0..<count {
             let name = try reader.readString()
             try assign(name, try RateLimit.decode(from: &reader))

@@ -105,6 +105,7 @@ struct PinTests {
         // The pins section: its tag, one pin, key "p", version 1.
         #expect(Array(bytes.suffix(5)) == [0x01, 0x01, 0x01, 0x70, 0x01])
         #expect(try GatewayState(decoding: bytes) == pinned)
+        #expect(throws: PayloadError.self) { try GatewayState(decoding: before + [0x03, 0x00]) }
         #expect(throws: PayloadError.self) { try GatewayState(decoding: before + [0x02, 0x00]) }
         #expect(throws: PayloadError.self) { try GatewayState(decoding: bytes + [0x00]) }
     }

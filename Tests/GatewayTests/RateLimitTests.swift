@@ -46,12 +46,14 @@ struct RateLimitTests {
     func eventPayloads() throws {
         var plain = limited
         plain.rateLimit = nil
+        var plainOther = plain
+        plainOther.name = "api-plain"
         for event in [
             GatewayEvent.routeAdded(limited), .routeChanged(limited),
             .configRolledBack(
                 ConfigRollback(
                     targetVersion: 3, reason: "r", upsertedServices: [], removedServices: [],
-                    upsertedRoutes: [plain, limited, route("z", to: "rest-api")], removedRoutes: ["x"])),
+                    upsertedRoutes: [plainOther, limited, route("z", to: "rest-api")], removedRoutes: ["x"])),
         ] {
             let decoded = try GatewayEvent.decode(
                 type: event.type, schemaVersion: event.schemaVersion, payload: event.encodePayload())
@@ -67,24 +69,31 @@ struct RateLimitTests {
 
     @Test("a checkpoint keeps rate limits in their own section, after pins, and rejects one for an unknown route")
     func checkpoint() throws {
-        var state = fold([.serviceRegistered(service("rest-api")), .routeAdded(limited)])
-        state.apply(.routeAdded(route("other", to: "rest-api", prefix: "/o")), seq: state.head + 1)
-        state.apply(.proxyRegistered(Proxy(id: "p", httpPort: 10000)), seq: state.head + 1)
-        state.apply(.proxyPinned(key: "p", version: 3), seq: state.head + 1)
-        let bytes = state.encoded()
-        #expect(try GatewayState(decoding: bytes) == state)
-
-        var withoutLimit = state
-        withoutLimit.routes["api"]!.rateLimit = nil
-        let plainBytes = withoutLimit.encoded()
-        #expect(try GatewayState(decoding: plainBytes) == withoutLimit)
-        #expect(bytes.starts(with: plainBytes), "the section is appended; everything before it is unchanged")
+        var plainRoute = limited
+        plainRoute.rateLimit = nil
+        func state(_ api: Route) -> GatewayState {
+            GatewayState(
+                services: ["rest-api": service("rest-api")],
+                routes: ["api": api, "other": route("other", to: "rest-api", prefix: "/o")],
+                proxies: ["p": Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
+                pins: ["p": 3])
+        }
+        let limitedState = state(limited)
+        let plainState = state(plainRoute)
+        let bytes = limitedState.encoded()
+        let plainBytes = plainState.encoded()
+        #expect(try GatewayState(decoding: bytes) == limitedState)
+        #expect(try GatewayState(decoding: plainBytes) == plainState)
+        #expect(bytes.count > plainBytes.count)
+        #expect(Array(bytes.prefix(plainBytes.count)) == plainBytes, "the section is appended; all before it is unchanged")
 
         // The section names a route the checkpoint does not hold.
         var writer = BinaryWriter()
         writer.writeByte(2)
-        RouteRateLimits.write([Route(name: "ghost", match: RouteMatch(prefix: "/"), destination: .service("a"),
-                                     rateLimit: RateLimit(requests: 1, per: .seconds(1)))], to: &writer)
+        let ghost = Route(
+            name: "ghost", match: RouteMatch(prefix: "/"), destination: .service("a"),
+            rateLimit: RateLimit(requests: 1, per: .seconds(1)))
+        RouteRateLimits.write([ghost], to: &writer)
         #expect(throws: PayloadError.self) { try GatewayState(decoding: plainBytes + writer.bytes) }
     }
 }
