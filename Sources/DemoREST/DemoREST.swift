@@ -1,1 +1,0 @@
-// DemoREST: filled in by issue 5.

@@ -1,1 +1,0 @@
-// demo-rest: filled in by issue 5.
