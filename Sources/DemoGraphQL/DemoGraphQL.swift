@@ -1,1 +1,0 @@
-// DemoGraphQL: filled in by issue 5.

@@ -1,1 +1,0 @@
-// demo-graphql: filled in by issue 5.
