@@ -1,1 +1,14 @@
-// demo-grpc: filled in by issue 5.
+#if canImport(Glibc)
+import Glibc
+
+// libdispatch on Linux hears SIGINT and SIGTERM (for the ServiceGroup) through a signalfd, which
+// only sees a signal that no thread would take itself. Block both here, before any other thread
+// exists, so every thread inherits the mask and none of them dies of the default action.
+var gracefulSignals = sigset_t()
+sigemptyset(&gracefulSignals)
+sigaddset(&gracefulSignals, SIGINT)
+sigaddset(&gracefulSignals, SIGTERM)
+pthread_sigmask(SIG_BLOCK, &gracefulSignals, nil)
+#endif
+
+await DemoGRPCCommand.main()

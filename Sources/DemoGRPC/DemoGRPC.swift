@@ -1,1 +1,0 @@
-// DemoGRPC: filled in by issue 5.

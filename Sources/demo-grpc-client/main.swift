@@ -1,1 +1,0 @@
-// demo-grpc-client: filled in by issue 5.
