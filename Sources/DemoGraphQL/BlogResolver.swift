@@ -6,7 +6,8 @@ struct BlogResolver: Sendable {
         let limit: Int?
     }
 
-    func users(context: BlogStore, arguments: UsersArguments) throws -> [User] {
+    /// Nullable, like `posts`, so a refused `limit` nulls this field alone and the rest of `data` survives.
+    func users(context: BlogStore, arguments: UsersArguments) throws -> [User]? {
         context.users(limit: try Self.checked(limit: arguments.limit))
     }
 
@@ -24,7 +25,7 @@ struct BlogResolver: Sendable {
     }
 
     /// An author id no user has gives an empty list, as any filter that matches nothing does.
-    func posts(context: BlogStore, arguments: PostsArguments) throws -> [Post] {
+    func posts(context: BlogStore, arguments: PostsArguments) throws -> [Post]? {
         context.posts(authorID: arguments.authorId, limit: try Self.checked(limit: arguments.limit))
     }
 

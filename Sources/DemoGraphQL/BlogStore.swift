@@ -29,7 +29,8 @@ public final class BlogStore: Sendable {
             ] {
                 state.insertUser(name: name, email: email)
             }
-            state.insertPost(author: "1", title: "Notes on the Analytical Engine", body: "It weaves algebraic patterns.")
+            state.insertPost(
+                author: "1", title: "Notes on the Analytical Engine", body: "It weaves algebraic patterns.")
             state.insertPost(author: "1", title: "On Bernoulli numbers", body: "A table of operations, step by step.")
             state.insertPost(author: "2", title: "Finding the first bug", body: "A moth, taped into the log book.")
             state.insertComment(post: "1", author: "2", body: "Patterns like a Jacquard loom.")
@@ -72,7 +73,8 @@ public final class BlogStore: Sendable {
         let name = try Self.required(name, argument: "name", maxLength: 100)
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard EmailAddress.isPlausible(email) else {
-            throw BlogInputError(argument: "email", reason: "\"\(email)\" is not an email address like name@example.com")
+            throw BlogInputError(
+                argument: "email", reason: "\"\(email)\" is not an email address like name@example.com")
         }
         return try state.withLock { state in
             guard !state.users.contains(where: { $0.email == email }) else {

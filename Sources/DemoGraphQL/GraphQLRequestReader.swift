@@ -10,7 +10,8 @@ enum GraphQLRequestReader {
         do {
             map = try JSONDecoder().decode(Map.self, from: body)
         } catch {
-            throw .badRequest("the request body is not JSON; send {\"query\": \"...\"} with Content-Type application/json")
+            throw .badRequest(
+                "the request body is not JSON; send {\"query\": \"...\"} with Content-Type application/json")
         }
         guard case .dictionary(let fields) = map else {
             throw .badRequest("the request body must be a JSON object with a \"query\" string")

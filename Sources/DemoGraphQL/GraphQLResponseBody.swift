@@ -67,7 +67,9 @@ struct GraphQLResponseBody: Encodable {
     /// Encoded with GraphQL's encoder, which keeps `data`'s keys in the order the query asked.
     func json() -> Data {
         do {
-            return try GraphQLJSONEncoder().encode(self)
+            let encoder = GraphQLJSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            return try encoder.encode(self)
         } catch {
             // Only a value GraphQL itself produced could fail here; say so instead of sending nothing.
             return Data(#"{"errors":[{"message":"the response could not be encoded"}]}"#.utf8)

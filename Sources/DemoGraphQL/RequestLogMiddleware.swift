@@ -24,6 +24,8 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         context.logger.info(
             "\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", milliseconds))ms",
-            metadata: ["http.method": "\(request.method)", "http.path": "\(request.uri.path)", "http.status": "\(status)"])
+            metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "http.status": "\(status)",
+            ])
     }
 }

@@ -7,7 +7,9 @@ enum JSONAnswer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Our answers are plain structs, strings and finite numbers; encoding them cannot fail.
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","field":null,"message":"encoding failed"}}"#.utf8)
+        let data =
+            (try? encoder.encode(value))
+            ?? Data(#"{"error":{"code":"internal","field":null,"message":"encoding failed"}}"#.utf8)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

@@ -7,7 +7,8 @@ extension ProductQuery {
         let maxPrice = try query.price("max_price")
         if let minPrice, let maxPrice, minPrice > maxPrice {
             throw .badRequest(
-                field: "min_price", "must not be above max_price (\(query.string("min_price")!) > \(query.string("max_price")!))")
+                field: "min_price",
+                "must not be above max_price (\(query.string("min_price")!) > \(query.string("max_price")!))")
         }
         self.init(
             category: query.string("category"), minPrice: minPrice, maxPrice: maxPrice, text: query.string("q"),

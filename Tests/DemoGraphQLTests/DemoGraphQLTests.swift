@@ -1,1 +1,0 @@
-// DemoGraphQLTests: filled in by issue 5.

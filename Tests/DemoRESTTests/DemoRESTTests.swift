@@ -1,1 +1,0 @@
-// DemoRESTTests: filled in by issue 5.
