@@ -15,7 +15,25 @@ struct BackendInstanceInterceptor: ServerInterceptor {
     ) async throws -> StreamingServerResponse<Output> {
         do {
             var response = try await next(request, context)
-            response.metadata.replaceOrAddString(instanceName, forKey: Self.metadataKey)
+            switch response.accepted {
+            case .success(var contents):
+                contents.metadata.replaceOrAddString(instanceName, forKey: Self.metadataKey)
+                // A streaming handler may still refuse the call from inside the producer; with no
+                // message written that is a trailers-only response, so the error must carry it too.
+                let producer = contents.producer
+                contents.producer = { [instanceName] writer in
+                    do {
+                        return try await producer(writer)
+                    } catch var error as RPCError {
+                        error.metadata.replaceOrAddString(instanceName, forKey: Self.metadataKey)
+                        throw error
+                    }
+                }
+                response.accepted = .success(contents)
+            case .failure(var error):
+                error.metadata.replaceOrAddString(instanceName, forKey: Self.metadataKey)
+                response.accepted = .failure(error)
+            }
             return response
         } catch var error as RPCError {
             error.metadata.replaceOrAddString(instanceName, forKey: Self.metadataKey)

@@ -48,7 +48,8 @@ public struct DemoGRPCServer: Service {
             address: address, transportSecurity: .plaintext, config: .defaults)
         let health = HealthStatusBoard(serving: Self.healthCheckedServices)
         let users = UserService(
-            directory: UserDirectory(now: { Int64(Date().timeIntervalSince1970) }), instanceName: configuration.instanceName)
+            directory: UserDirectory(now: { Int64(Date().timeIntervalSince1970) }),
+            instanceName: configuration.instanceName)
         let server = GRPCServer(
             transport: transport,
             services: [users, HealthService(board: health), ReflectionService(index: .embedded)],

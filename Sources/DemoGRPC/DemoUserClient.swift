@@ -67,12 +67,17 @@ public struct DemoUserClient: Sendable {
             try await users.createUsers(
                 requestProducer: { writer in
                     for user in newUsers {
-                        try await writer.write(.with { $0.name = user.name; $0.email = user.email })
+                        try await writer.write(
+                            .with {
+                                $0.name = user.name
+                                $0.email = user.email
+                            })
                     }
                 },
                 onResponse: { response in
                     let message = try response.message
-                    return Answer(value: message.users.map(DemoUser.init), instanceName: response.metadata.backendInstance)
+                    return Answer(
+                        value: message.users.map(DemoUser.init), instanceName: response.metadata.backendInstance)
                 })
         }
     }
@@ -83,7 +88,11 @@ public struct DemoUserClient: Sendable {
             try await users.chat(
                 requestProducer: { writer in
                     for text in texts {
-                        try await writer.write(.with { $0.userID = userID; $0.text = text })
+                        try await writer.write(
+                            .with {
+                                $0.userID = userID
+                                $0.text = text
+                            })
                     }
                 },
                 onResponse: { response in
@@ -98,7 +107,8 @@ public struct DemoUserClient: Sendable {
     public func healthCheck(service: String = "") async throws -> Answer<HealthStatus> {
         try await calling {
             try await health.check(.with { $0.service = service }) { response in
-                Answer(value: HealthStatus(try response.message.status), instanceName: response.metadata.backendInstance)
+                Answer(
+                    value: HealthStatus(try response.message.status), instanceName: response.metadata.backendInstance)
             }
         }
     }

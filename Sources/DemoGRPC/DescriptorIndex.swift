@@ -72,7 +72,8 @@ struct DescriptorIndex: Sendable {
         enums.map { prefix + $0.name }
             + messages.flatMap { message in
                 [prefix + message.name]
-                    + symbols(messages: message.nestedType, enums: message.enumType, prefix: prefix + message.name + ".")
+                    + symbols(
+                        messages: message.nestedType, enums: message.enumType, prefix: prefix + message.name + ".")
             }
     }
 }

@@ -32,8 +32,9 @@ final class HealthStatusBoard: Sendable {
     }
 
     /// The current status of `service`, then each change, until shutdown or until the stream is dropped.
+    /// Every change is buffered: statuses change at most once (at shutdown), and a watcher must hear it.
     func watch(_ service: String) -> AsyncStream<HealthStatus> {
-        let (stream, continuation) = AsyncStream.makeStream(of: HealthStatus.self, bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream.makeStream(of: HealthStatus.self)
         let id: Int? = state.withLock { state in
             continuation.yield(state.status(of: service))
             if state.isShutDown { return nil }

@@ -32,7 +32,8 @@ final class UserDirectory: Sendable {
     func users(matching filter: String? = nil, limit: Int? = nil) -> [DemoUser] {
         let all = state.withLock { $0.users }
         let needle = filter?.lowercased() ?? ""
-        let matching = needle.isEmpty
+        let matching =
+            needle.isEmpty
             ? all
             : all.filter { $0.name.lowercased().contains(needle) || $0.email.lowercased().contains(needle) }
         guard let limit else { return matching }

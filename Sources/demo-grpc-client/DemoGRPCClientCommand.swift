@@ -95,10 +95,11 @@ struct CreateUsers: AsyncParsableCommand {
 
     func run() async throws {
         let newUsers = try newUsers()
-        try await target.call { answer in
-            let created = try await answer.createUsers(newUsers)
-            return .init(value: CreatedUsers(createdCount: created.value.count, users: created.value),
-                         instanceName: created.instanceName)
+        try await target.call { client in
+            let created = try await client.createUsers(newUsers)
+            return .init(
+                value: CreatedUsers(createdCount: created.value.count, users: created.value),
+                instanceName: created.instanceName)
         }
     }
 }

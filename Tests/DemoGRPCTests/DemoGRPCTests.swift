@@ -1,1 +1,0 @@
-// DemoGRPCTests: filled in by issue 5.
