@@ -33,11 +33,16 @@ struct Up: AsyncParsableCommand {
     var envoy: String?
     @Flag(help: "Let the kernel pick every port instead of the defaults, to run beside another gateway.")
     var freePorts = false
+    @Option(help: "The control plane's HTTP port, whatever the other ports are.") var httpPort: Int?
+    @Option(help: "The control plane's xDS port, whatever the other ports are.") var xdsPort: Int?
     @Option(help: "How long each component may take to become ready, in seconds.") var startTimeout = 60
 
     func validate() throws {
         guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be 1...9") }
         guard startTimeout > 0 else { throw ValidationError("--start-timeout must be at least 1") }
+        for (name, port) in [("--http-port", httpPort), ("--xds-port", xdsPort)] {
+            if let port, !(1...65535).contains(port) { throw ValidationError("\(name) must be 1...65535") }
+        }
     }
 
     func run() async throws {
@@ -52,10 +57,12 @@ struct Up: AsyncParsableCommand {
 
     private func up(stop: StopSignal) async throws {
         let layout = try resolveLayout()
-        let plan =
+        var plan =
             freePorts
             ? PortPlan.free(replicas: replicas, proxyIDs: layout.bootstraps.map(\.nodeID))
             : PortPlan.defaults(replicas: replicas, proxyIDs: layout.bootstraps.map(\.nodeID))
+        plan.api = httpPort ?? plan.api
+        plan.xds = xdsPort ?? plan.xds
         // Every port first: a busy one is reported by name before anything starts.
         let busy = plan.named.filter { !PortCheck.isFree($0.port) }
         if !busy.isEmpty {
@@ -81,6 +88,9 @@ struct Up: AsyncParsableCommand {
             await supervise(started.map(\.1), stop: stop)
         } catch {
             await stopAll(started.map(\.1))
+            if !started.isEmpty {
+                say("stopped what had started: " + started.map { "\($0.1.name) (pid \($0.1.pid))" }.joined(separator: ", "))
+            }
             throw error
         }
         say("stopping (\(stop.reason ?? "signal"))")
