@@ -17,8 +17,13 @@ extension ConfigRollback: BinaryCodable {
         upsertedRoutes = try reader.readArray(Route.self)
         removedRoutes = try reader.readStrings()
         if !reader.isAtEnd {
+            let names = Set(upsertedRoutes.map(\.name))
             var limits: [String: RateLimit] = [:]
-            try RouteRateLimits.read(from: &reader) { name, limit in limits[name] = limit }
+            try RouteRateLimits.read(from: &reader) { name, limit throws(PayloadError) in
+                guard names.contains(name), limits.updateValue(limit, forKey: name) == nil else {
+                    throw PayloadError("rate limit for a route the rollback does not restore, or twice: '\(name)'")
+                }
+            }
             for index in upsertedRoutes.indices {
                 upsertedRoutes[index].rateLimit = limits[upsertedRoutes[index].name]
             }

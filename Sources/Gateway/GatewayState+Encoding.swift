@@ -92,7 +92,9 @@ extension GatewayState {
                 }
             case rateLimitsSection:
                 try RouteRateLimits.read(from: &reader) { name, limit throws(PayloadError) in
-                    guard routes[name] != nil else { throw PayloadError("rate limit for unknown route '\(name)'") }
+                    guard routes[name] != nil, routes[name]!.rateLimit == nil else {
+                        throw PayloadError("rate limit for an unknown route, or twice: '\(name)'")
+                    }
                     routes[name]!.rateLimit = limit
                 }
             default:

@@ -231,7 +231,10 @@ enum Validator {
             try checkRange(limit.requests, 1...1_000_000, at: "\(path).rate_limit.requests")
             // Envoy refuses a token bucket that refills more often than every 50 ms.
             try checkRange(limit.per, 50...oneHour, at: "\(path).rate_limit.per")
-            if let burst = limit.burst { try checkRange(burst, 1...1_000_000, at: "\(path).rate_limit.burst") }
+            // A bucket smaller than one refill would never admit `requests` in an interval.
+            if let burst = limit.burst {
+                try checkRange(burst, limit.requests...1_000_000, at: "\(path).rate_limit.burst")
+            }
         }
     }
 

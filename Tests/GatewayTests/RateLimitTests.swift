@@ -16,7 +16,7 @@ struct RateLimitTests {
         return refusal(.addRoute(candidate), on: base)
     }
 
-    @Test("a rate limit needs 1 or more requests, an interval of 50 ms to 1 h, and a burst of 1 or more")
+    @Test("a rate limit needs 1 or more requests, an interval of 50 ms to 1 h, and a burst of at least requests")
     func validation() {
         #expect(refusalFor(RateLimit(requests: 5, per: .seconds(1))) == nil)
         #expect(refusalFor(RateLimit(requests: 0, per: .seconds(1)))?.field == "route.rate_limit.requests")
@@ -26,6 +26,8 @@ struct RateLimitTests {
         let burst = refusalFor(RateLimit(requests: 5, per: .seconds(1), burst: 0))
         #expect(burst?.field == "route.rate_limit.burst")
         #expect(burst?.message.contains("out of range") == true)
+        #expect(refusalFor(RateLimit(requests: 5, per: .seconds(1), burst: 4))?.field == "route.rate_limit.burst")
+        #expect(refusalFor(RateLimit(requests: 5, per: .seconds(1), burst: 5)) == nil)
     }
 
     @Test("JSON: rate_limit with requests, per and burst; unknown keys and missing fields are refused")
@@ -95,5 +97,52 @@ struct RateLimitTests {
             rateLimit: RateLimit(requests: 1, per: .seconds(1)))
         RouteRateLimits.write([ghost], to: &writer)
         #expect(throws: PayloadError.self) { try GatewayState(decoding: plainBytes + writer.bytes) }
+    }
+
+    /// Logs written from now on hold these bytes; a change to the layout must fail here, not in production.
+    @Test("the binary forms are pinned: a rate limit, its place after a route, and the checkpoint section")
+    func goldenBytes() throws {
+        var writer = BinaryWriter()
+        writer.write(RateLimit(requests: 5, per: .seconds(1), burst: 10))
+        #expect(writer.bytes == Self.rateLimitBytes)
+        var plain = limited
+        plain.rateLimit = nil
+        var routeBytes = BinaryWriter()
+        routeBytes.write(plain)
+        #expect(GatewayEvent.routeAdded(limited).encodePayload() == routeBytes.bytes + Self.rateLimitBytes)
+        var section = BinaryWriter()
+        RouteRateLimits.write([limited], to: &section)
+        // One entry: the name "api", then the limit.
+        #expect(section.bytes == [0x01, 0x03, 0x61, 0x70, 0x69] + Self.rateLimitBytes)
+        let old = try GatewayEvent.decode(type: EventType.routeAdded, schemaVersion: 2, payload: routeBytes.bytes + Self.rateLimitBytes)
+        #expect(old == .routeAdded(limited))
+    }
+
+    /// requests 5, per 1000 ms, burst 10, each a zigzag varint.
+    static let rateLimitBytes: [UInt8] = [0x0A, 0xD0, 0x0F, 0x14]
+
+    @Test("a rollback payload refuses a rate limit for a route it does not restore, or one given twice")
+    func rollbackSection() throws {
+        let rollback = ConfigRollback(
+            targetVersion: 3, reason: "r", upsertedServices: [], removedServices: [], upsertedRoutes: [limited],
+            removedRoutes: [])
+        let payload = GatewayEvent.configRolledBack(rollback).encodePayload()
+        var extra = BinaryWriter()
+        RouteRateLimits.write([limited], to: &extra)
+        // The valid payload ends with its section; swap in one that names "api" twice.
+        let withoutSection = Array(payload.dropLast(extra.bytes.count))
+        var twice = BinaryWriter()
+        RouteRateLimits.write([limited, limited], to: &twice)
+        #expect(throws: PayloadError.self) {
+            try GatewayEvent.decode(type: EventType.configRolledBack, schemaVersion: 2, payload: withoutSection + twice.bytes)
+        }
+        var ghost = limited
+        ghost.name = "ghost"
+        var unknown = BinaryWriter()
+        RouteRateLimits.write([ghost], to: &unknown)
+        #expect(throws: PayloadError.self) {
+            try GatewayEvent.decode(type: EventType.configRolledBack, schemaVersion: 2, payload: withoutSection + unknown.bytes)
+        }
+        #expect(try GatewayEvent.decode(type: EventType.configRolledBack, schemaVersion: 2, payload: payload) == .configRolledBack(rollback))
     }
 }

@@ -40,7 +40,7 @@ extension GatewayRun {
         try #require(body.count > 5, "a data frame: \(body)")
         #expect(body[0] == 0x00, "the first frame is the message")
         let length = Int(body[1]) << 24 | Int(body[2]) << 16 | Int(body[3]) << 8 | Int(body[4])
-        try #require(body.count > 5 + length, "a trailer frame follows")
+        try #require(body.count >= 5 + length + 5, "a trailer frame follows: \(body)")
         #expect(body[5 + length] == 0x80, "the trailer frame flag")
         let trailers = String(decoding: body[(5 + length + 5)...], as: UTF8.self).lowercased()
         #expect(trailers.contains("grpc-status:0"), "OK status in the trailers: \(trailers)")

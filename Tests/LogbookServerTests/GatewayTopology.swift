@@ -26,21 +26,31 @@ final class GatewayTopology: Sendable {
             "--logs-dir", directory + "/logs", "--run-dir", directory + "/run",
             "--config", repositoryRoot.path + "/ops/gateway.yaml",
             "--bootstraps", repositoryRoot.path + "/ops/envoy",
-            "--products", repositoryRoot.path + "/ops/data/products.csv", "--start-timeout", "120",
+            "--products", repositoryRoot.path + "/ops/data/products.csv", "--start-timeout", "90",
         ]
         arguments += ["--envoy", Envoy.executable]
         child = try ChildProcess(executable: LogbookServe.executable, arguments: arguments, logPath: directory + "/up.log")
         let runFile = directory + "/run/up.json"
-        let json = try await eventually(within: .seconds(240), every: .milliseconds(200), "logbook up is ready") {
-            [child] () -> [String: Any]? in
-            if !child.process.isRunning { throw TestFailure("logbook up exited: \(child.log)") }
-            guard let data = FileManager.default.contents(atPath: runFile) else { return nil }
-            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let json: [String: Any]
+        do {
+            json = try await eventually(within: .seconds(300), every: .milliseconds(200), "logbook up is ready") {
+                [child] () -> [String: Any]? in
+                if !child.process.isRunning { throw GiveUp("logbook up exited: \(child.log)") }
+                guard let data = FileManager.default.contents(atPath: runFile) else { return nil }
+                return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            }
+        } catch {
+            // SIGTERM, not the deinit's SIGKILL: `up` must live to stop the children it started.
+            await child.stop(signal: SIGTERM, grace: .seconds(60))
+            throw TestFailure("\(error)\n--- logbook up:\n\(child.log)")
         }
         let ports = json["ports"] as? [String: Any] ?? [:]
         api = "http://127.0.0.1:\(ports["api"] as? Int ?? 0)"
-        proxies = (ports["proxies"] as? [[String: Any]] ?? []).map {
-            Proxy(id: $0["id"] as! String, http: $0["http"] as! Int, grpc: $0["grpc"] as! Int, admin: $0["admin"] as! Int)
+        proxies = (ports["proxies"] as? [[String: Any]] ?? []).compactMap {
+            guard let id = $0["id"] as? String, let http = $0["http"] as? Int, let grpc = $0["grpc"] as? Int,
+                let admin = $0["admin"] as? Int
+            else { return nil }
+            return Proxy(id: id, http: http, grpc: grpc, admin: admin)
         }
         restPorts = ports["rest"] as? [Int] ?? []
         pids = (json["pids"] as? [String: Int] ?? [:]).mapValues { Int32($0) }
@@ -53,7 +63,7 @@ final class GatewayTopology: Sendable {
     }
 
     /// SIGTERM, as a user's Ctrl-C would be; `up` stops its children in reverse order.
-    func stop() async { await child.stop(signal: SIGTERM, grace: .seconds(40)) }
+    func stop() async { await child.stop(signal: SIGTERM, grace: .seconds(60)) }
 }
 
 /// A demo backend the test runs itself (a canary, a shadow, a flaky one), on a free port.

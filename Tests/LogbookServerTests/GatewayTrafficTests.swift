@@ -28,7 +28,7 @@ struct GatewayTrafficTests {
             try await run.localRateLimiting()
             try await run.corsPreflight()
             try await run.grpcWeb()
-            try run.accessLogs()
+            try await run.accessLogs()
             try await run.rollbackUnderTraffic()
         } catch {
             failure = error
@@ -39,6 +39,22 @@ struct GatewayTrafficTests {
         #expect(gateway.child.process.terminationStatus == 0, "logbook up stops cleanly on SIGTERM: \(gateway.log)")
         #expect(gateway.log.contains("stopped everything"))
         for (name, pid) in gateway.pids { #expect(!isAlive(pid), "\(name) (pid \(pid)) outlived logbook up") }
+
+        // The same log with other ports: refused by name, not served with a banner that lies.
+        let again = try ChildProcess(
+            executable: LogbookServe.executable,
+            arguments: [
+                "up", "--free-ports", "--replicas", "3", "--data-dir", directory.path + "/data",
+                "--logs-dir", directory.path + "/logs-again", "--run-dir", directory.path + "/run-again",
+                "--config", repositoryRoot.path + "/ops/gateway.yaml", "--bootstraps", repositoryRoot.path + "/ops/envoy",
+                "--products", repositoryRoot.path + "/ops/data/products.csv", "--envoy", Envoy.executable,
+            ],
+            logPath: directory.path + "/up-again.log")
+        _ = try await eventually(within: .seconds(90), "a second up on the same log stops") {
+            again.process.isRunning ? nil : true
+        }
+        #expect(again.process.terminationStatus == 1)
+        #expect(again.log.contains("already holds a gateway that does not match this run"), "\(again.log)")
     }
 }
 
@@ -198,6 +214,7 @@ final class GatewayRun: @unchecked Sendable {
         for policy in ["least_request", "random"] {
             service["lb_policy"] = policy
             try await mutate("PUT", "/services/rest-api", service)
+            #expect(try await envoyPolicy() == policy.uppercased(), "Envoy runs \(policy)")
             let counts = try await instances(60)
             #expect(counts.count == 3, "\(policy) reaches every replica: \(counts)")
         }
@@ -206,6 +223,7 @@ final class GatewayRun: @unchecked Sendable {
         for policy in ["ring_hash", "maglev"] {
             service["lb_policy"] = policy
             try await mutate("PUT", "/services/rest-api", service)
+            #expect(try await envoyPolicy() == policy.uppercased(), "Envoy runs \(policy)")
             var seen = Set<String>()
             for user in 1...12 {
                 let counts = try await instances(6, headers: ["x-user": "user-\(user)"], width: 3)
@@ -220,21 +238,45 @@ final class GatewayRun: @unchecked Sendable {
         try await mutate("PUT", "/services/rest-api", service)
     }
 
+    /// rest-api's lb_policy as proxy-1 runs it, from its /config_dump (ROUND_ROBIN is the proto default, so absent).
+    func envoyPolicy() async throws -> String {
+        let dump = try await HTTP.get("http://127.0.0.1:\(proxy.admin)/config_dump?resource=dynamic_active_clusters").json
+        let clusters = (dump["configs"] as? [[String: Any]] ?? []).compactMap { $0["cluster"] as? [String: Any] }
+        let cluster = try #require(clusters.first { $0["name"] as? String == "rest-api" }, "rest-api in \(dump)")
+        return cluster["lb_policy"] as? String ?? "ROUND_ROBIN"
+    }
+
+    /// Envoy's health flags for one rest-api host: "healthy", or e.g. "/failed_active_hc".
+    func healthFlags(port: Int) async throws -> String? {
+        let clusters = try await HTTP.get("http://127.0.0.1:\(proxy.admin)/clusters").text
+        let prefix = "rest-api::127.0.0.1:\(port)::health_flags::"
+        return clusters.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     func activeHealthChecks() async throws {
         var service = try await current("services", "rest-api")
         service["health_check"] = [
             "path": "/health", "interval": "1s", "timeout": "500ms", "healthy_threshold": 1, "unhealthy_threshold": 2,
         ]
         try await mutate("PUT", "/services/rest-api", service)
+        // No retries on this route: a request sent to a dead replica would fail, not be retried away.
+        try await mutate(
+            "POST", "/routes/add", headerRoute("unretried-rest", header: "x-test", value: "health", ["service": "rest-api"]))
+        let deadPort = gateway.restPorts[2]
+        #expect(try await healthFlags(port: deadPort) == "healthy")
         let pid = try #require(gateway.pids["demo-rest rest-3"])
         kill(pid, SIGKILL)
         try await Task.sleep(for: .seconds(3))  // three health-check intervals
-        let counts = try await instances(60)
+        #expect(try await healthFlags(port: deadPort)?.contains("failed_active_hc") == true, "the health checker ejected rest-3")
+        let counts = try await instances(60, headers: ["x-test": "health"])
         #expect(counts["rest-3"] == nil, "a dead replica gets no traffic: \(counts)")
-        #expect(counts.values.reduce(0, +) == 60)
-        _ = try await extra("demo-rest", "rest-3", port: gateway.restPorts[2], ["--data", products])
-        _ = try await eventually(within: .seconds(15), every: .milliseconds(250), "rest-3 is back in rotation") {
-            try await self.instances(9)["rest-3"]
+        #expect(counts.values.reduce(0, +) == 60, "no request fails: \(counts)")
+        _ = try await extra("demo-rest", "rest-3", port: deadPort, ["--data", products])
+        _ = try await eventually(within: .seconds(15), every: .milliseconds(250), "rest-3 is healthy again") {
+            try await self.healthFlags(port: deadPort) == "healthy" ? true : nil
+        }
+        _ = try await eventually(within: .seconds(10), every: .milliseconds(250), "rest-3 is back in rotation") {
+            try await self.instances(9, headers: ["x-test": "health"])["rest-3"]
         }
     }
 
@@ -345,27 +387,44 @@ final class GatewayRun: @unchecked Sendable {
     }
 
     func corsPreflight() async throws {
-        let answer = try await HTTP.request(
-            "OPTIONS", http(proxy) + "/graphql",
-            headers: [
-                "Origin": "https://app.example.com", "Access-Control-Request-Method": "POST",
-                "Access-Control-Request-Headers": "content-type",
-            ])
-        #expect(answer.status == 200, "\(answer.status) \(answer.headers)")
-        #expect(answer.headers["access-control-allow-origin"] == "https://app.example.com")
-        #expect(answer.headers["access-control-allow-methods"]?.contains("POST") == true)
+        func preflight(from origin: String) async throws -> HTTP.Answer {
+            try await HTTP.request(
+                "OPTIONS", http(proxy) + "/graphql",
+                headers: [
+                    "Origin": origin, "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "content-type",
+                ])
+        }
+        // The seed allows every origin.
+        let open = try await preflight(from: "https://app.example.com")
+        #expect(open.status == 200, "\(open.status) \(open.headers)")
+        #expect(open.headers["access-control-allow-origin"] == "https://app.example.com")
+        #expect(open.headers["access-control-allow-methods"]?.contains("POST") == true)
+        // Configured origins only: a listed origin is answered, another is not.
+        var route = try await current("routes", "graphql")
+        route["cors"] = ["allow_origins": ["https://app.example.com"], "allow_methods": ["GET", "POST"]]
+        try await mutate("PUT", "/routes/graphql", route)
+        let listed = try await preflight(from: "https://app.example.com")
+        #expect(listed.headers["access-control-allow-origin"] == "https://app.example.com", "\(listed.headers)")
+        let other = try await preflight(from: "https://elsewhere.example.org")
+        #expect(other.headers["access-control-allow-origin"] == nil, "an unlisted origin: \(other.headers)")
     }
 
-    func accessLogs() throws {
+    func accessLogs() async throws {
         for proxy in gateway.proxies {
-            let lines = gateway.accessLog(proxy).split(separator: "\n").compactMap {
-                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+            // Envoy flushes its access log every second (logbook up asks it to).
+            let line = try await eventually(within: .seconds(5), "\(proxy.id) logged GET /api/products") {
+                self.gateway.accessLog(proxy).split(separator: "\n").compactMap {
+                    (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+                }.first { $0["path"] as? String == "/api/products" }
             }
-            let line = try #require(lines.first { $0["path"] as? String == "/api/products" }, "\(proxy.id) logged")
-            for field in ["method", "path", "status", "duration_ms", "upstream_cluster", "client_address", "start_time"] {
+            for field in ["method", "path", "status", "duration_ms", "upstream_cluster", "client_ip", "start_time"] {
                 #expect(line[field] != nil, "\(proxy.id) access log has \(field): \(line)")
             }
+            #expect(line["method"] as? String == "GET")
+            #expect(line["status"] as? Int == 200)
             #expect(line["upstream_cluster"] as? String == "rest-api")
+            #expect(line["client_ip"] as? String == "127.0.0.1")
         }
         let overflow = gateway.accessLog(proxy).split(separator: "\n").contains { $0.contains("\"response_flags\":\"UO\"") }
         #expect(overflow, "the circuit breaker's overflow flag shows in the access log")

@@ -15,8 +15,13 @@ struct GatewayUpTests {
                 "--products", repositoryRoot.path + "/ops/data/products.csv", "--envoy", Envoy.executable,
             ] + extra,
             logPath: directory + "/up.log")
-        _ = try await eventually(within: .seconds(120), every: .milliseconds(100), "logbook up exits") {
-            child.process.isRunning ? nil : true
+        do {
+            _ = try await eventually(within: .seconds(120), every: .milliseconds(100), "logbook up exits") {
+                child.process.isRunning ? nil : true
+            }
+        } catch {
+            await child.stop(signal: SIGTERM, grace: .seconds(60))
+            throw error
         }
         return (child.process.terminationStatus, child.log)
     }

@@ -78,14 +78,24 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Polls `check` until it returns a value or `timeout` passes.
+/// Thrown by an `eventually` check to stop polling at once: the awaited thing can no longer happen.
+struct GiveUp: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `check` until it returns a value or `timeout` passes; a `GiveUp` ends it early.
 func eventually<T>(
     within timeout: Duration = .seconds(5), every interval: Duration = .milliseconds(20), _ what: String,
     _ check: () async throws -> T?
 ) async throws -> T {
     let deadline = ContinuousClock.now + timeout
     while true {
-        if let value = try? await check() { return value }
+        do {
+            if let value = try await check() { return value }
+        } catch let error as GiveUp {
+            throw error
+        } catch {}
         if ContinuousClock.now >= deadline { throw TestFailure("timed out after \(timeout): \(what)") }
         try await Task.sleep(for: interval)
     }

@@ -95,7 +95,7 @@ extension Translator {
         "duration_ms": "%DURATION%",
         "upstream_cluster": "%UPSTREAM_CLUSTER%",
         "upstream_host": "%UPSTREAM_HOST%",
-        "client_address": "%DOWNSTREAM_REMOTE_ADDRESS%",
+        "client_ip": "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%",
         "request_id": "%REQ(X-REQUEST-ID)%",
         "start_time": "%START_TIME%",
         "protocol": "%PROTOCOL%",

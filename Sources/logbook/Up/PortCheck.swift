@@ -40,6 +40,20 @@ enum PortCheck {
         return (fd, Int(UInt16(bigEndian: actual.sin_port)))
     }
 
+    /// Whether something accepts connections on `port`: a readiness probe that, unlike binding,
+    /// cannot take the port from the process about to listen on it.
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
     static func isFree(_ port: Int) -> Bool {
         guard let bound = bind(port: port) else { return false }
         close(bound.fd)

@@ -12,6 +12,8 @@ final class SupervisedProcess: @unchecked Sendable {
     let pid: pid_t
     let logPath: String
     let errorLogPath: String?
+    /// Where this run's output starts in its (appended-to) log, so a failure shows only this run's lines.
+    private let logStart: UInt64
     private let lock = NSLock()
     private var exitStatus: Int32?
 
@@ -24,6 +26,8 @@ final class SupervisedProcess: @unchecked Sendable {
         self.name = name
         self.logPath = logPath
         self.errorLogPath = errorLogPath
+        let watched = errorLogPath ?? logPath
+        logStart = ((try? FileManager.default.attributesOfItem(atPath: watched))?[.size] as? UInt64) ?? 0
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -43,6 +47,8 @@ final class SupervisedProcess: @unchecked Sendable {
         sigaddset(&defaults, SIGINT)
         sigaddset(&defaults, SIGTERM)
         sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGHUP)
+        sigaddset(&defaults, SIGQUIT)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var unblocked = sigset_t()
         sigemptyset(&unblocked)
@@ -67,10 +73,13 @@ final class SupervisedProcess: @unchecked Sendable {
         if let exitStatus { return exitStatus }
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
-        if result == pid || (result == -1 && errno == ECHILD) {
+        if result == pid {
             // WEXITSTATUS / WTERMSIG by hand: the C macros do not come through to Swift.
             let signal = status & 0x7f
             exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        } else if result == -1 && errno == ECHILD {
+            // Reaped elsewhere: gone, with a status nobody can know.
+            exitStatus = -1
         }
         return exitStatus
     }
@@ -87,13 +96,15 @@ final class SupervisedProcess: @unchecked Sendable {
         }
         if isRunning {
             kill(pid, SIGKILL)
-            while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+            // SIGKILL cannot be refused; bounded all the same, so `up` never hangs on a child.
+            let killed = ContinuousClock.now + .seconds(5)
+            while isRunning, ContinuousClock.now < killed { try? await Task.sleep(for: .milliseconds(20)) }
         }
     }
 
     /// The last lines of its log, for a failure message.
     func logTail(lines: Int = 8) -> String {
         guard let data = FileManager.default.contents(atPath: errorLogPath ?? logPath) else { return "" }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(lines).joined(separator: "\n")
+        return String(decoding: data.dropFirst(Int(logStart)), as: UTF8.self).split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 }

@@ -26,12 +26,18 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The folder of Envoy bootstraps, one proxy-*.yaml per Envoy.") var bootstraps = "ops/envoy"
     @Option(help: "The REST backend's product inventory.") var products = "ops/data/products.csv"
     @Option(help: "How many REST backend replicas to run.") var replicas = 1
-    @Option(help: "Where every process writes its log.") var logsDir = ".logbook/logs"
-    @Option(help: "Where the derived gateway file, bootstraps and up.json (ports and pids) go.")
-    var runDir = ".logbook/run"
+    @Option(name: .customLong("logs-dir"), help: "Where every process writes its log (default .logbook/logs).")
+    var logsDirOption: String?
+    @Option(
+        name: .customLong("run-dir"),
+        help: "Where the derived gateway file, bootstraps and up.json (ports and pids) go (default .logbook/run).")
+    var runDirOption: String?
     @Option(help: "The Envoy binary (default: $ENVOY_BIN, else .venv/bin/envoy, else envoy on PATH).")
     var envoy: String?
-    @Flag(help: "Let the kernel pick every port instead of the defaults, to run beside another gateway.")
+    @Flag(
+        help: ArgumentHelp(
+            "Let the kernel pick every port instead of the defaults, to run beside another gateway.",
+            discussion: "Unless given, the log, the logs and the run files then go to a new .logbook/up-<pid> folder."))
     var freePorts = false
     @Option(help: "The control plane's HTTP port, whatever the other ports are.") var httpPort: Int?
     @Option(help: "The control plane's xDS port, whatever the other ports are.") var xdsPort: Int?
@@ -43,6 +49,17 @@ struct Up: AsyncParsableCommand {
         for (name, port) in [("--http-port", httpPort), ("--xds-port", xdsPort)] {
             if let port, !(1...65535).contains(port) { throw ValidationError("\(name) must be 1...65535") }
         }
+    }
+
+    /// A second gateway must not share the first one's log: with --free-ports the folders default
+    /// to one of this run's own.
+    private var ownFolder: String? {
+        freePorts ? ".logbook/up-\(getpid())" : nil
+    }
+    var logsDir: String { logsDirOption ?? ownFolder.map { $0 + "/logs" } ?? ".logbook/logs" }
+    var runDir: String { runDirOption ?? ownFolder.map { $0 + "/run" } ?? ".logbook/run" }
+    var dataPath: String {
+        dataDir.path ?? ownFolder.map { $0 + "/data" } ?? dataDir.resolved
     }
 
     func run() async throws {
@@ -63,6 +80,10 @@ struct Up: AsyncParsableCommand {
             : PortPlan.defaults(replicas: replicas, proxyIDs: layout.bootstraps.map(\.nodeID))
         plan.api = httpPort ?? plan.api
         plan.xds = xdsPort ?? plan.xds
+        let owners = Dictionary(grouping: plan.named, by: \.port).filter { $0.value.count > 1 }
+        if let (port, shared) = owners.min(by: { $0.key < $1.key }) {
+            throw UpError("port \(port) is given to both \(shared.map(\.owner).joined(separator: " and "))")
+        }
         // Every port first: a busy one is reported by name before anything starts.
         let busy = plan.named.filter { !PortCheck.isFree($0.port) }
         if !busy.isEmpty {
@@ -79,6 +100,7 @@ struct Up: AsyncParsableCommand {
                     logPath: component.logPath, errorLogPath: component.errorLogPath)
                 started.append((component, process))
                 try await waitUntilReady(component, process, stop: stop)
+                if component.isControlPlane { try checkLogMatches(plan) }
             }
             let version = try await waitForProxies(plan: plan, stop: stop, started: started.map(\.1))
             try writeRunFile(plan: plan, started: started.map(\.1), version: version)
@@ -87,14 +109,14 @@ struct Up: AsyncParsableCommand {
                 Data((Banner.text(plan: plan, version: version, binDir: layout.binDir, logsDir: logsDir) + "\n").utf8))
             await supervise(started.map(\.1), stop: stop)
         } catch {
-            await stopAll(started.map(\.1))
+            await stopAll(started)
             if !started.isEmpty {
                 say("stopped what had started: " + started.map { "\($0.1.name) (pid \($0.1.pid))" }.joined(separator: ", "))
             }
             throw error
         }
         say("stopping (\(stop.reason ?? "signal"))")
-        await stopAll(started.map(\.1))
+        await stopAll(started)
         try? FileManager.default.removeItem(atPath: runDir + "/up.json")
         say("stopped everything")
     }
@@ -160,18 +182,26 @@ struct Up: AsyncParsableCommand {
             case tcp(port: Int)
         }
 
+        /// Stopped together, proxies first: no Envoy sends traffic to a backend already gone.
+        enum Tier: Int {
+            case controlPlane, backend, proxy
+        }
+
         let name: String
         let executable: String
         let arguments: [String]
         let logPath: String
         var errorLogPath: String? = nil
         let probe: Probe
+        let tier: Tier
+
+        var isControlPlane: Bool { tier == .controlPlane }
     }
 
     /// Writes the derived files and lists the components in start order.
     private func prepare(_ layout: Layout, plan: PortPlan) throws -> [Component] {
         let files = FileManager.default
-        for folder in [logsDir, runDir, dataDir.resolved] {
+        for folder in [logsDir, runDir, dataPath] {
             try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let gatewayPath = runDir + "/gateway.yaml"
@@ -182,11 +212,12 @@ struct Up: AsyncParsableCommand {
             Component(
                 name: "control plane", executable: bin + "/logbook",
                 arguments: [
-                    "serve", "--data-dir", dataDir.resolved,
+                    "serve", "--data-dir", dataPath,
                     "--checkpoint-interval", String(dataDir.checkpointInterval), "--config", gatewayPath,
                     "--http-port", String(plan.api), "--xds-port", String(plan.xds),
                 ],
-                logPath: logsDir + "/control-plane.log", probe: .http(port: plan.api, path: "/readyz"))
+                logPath: logsDir + "/control-plane.log", probe: .http(port: plan.api, path: "/readyz"),
+                tier: .controlPlane)
         ]
         for (index, port) in plan.rest.enumerated() {
             let instance = "rest-\(index + 1)"
@@ -194,18 +225,19 @@ struct Up: AsyncParsableCommand {
                 Component(
                     name: "demo-rest \(instance)", executable: bin + "/demo-rest",
                     arguments: ["--port", String(port), "--instance-name", instance, "--data", products],
-                    logPath: logsDir + "/\(instance).log", probe: .http(port: port, path: "/health")))
+                    logPath: logsDir + "/\(instance).log", probe: .http(port: port, path: "/health"), tier: .backend))
         }
         components.append(
             Component(
                 name: "demo-graphql", executable: bin + "/demo-graphql",
                 arguments: ["--port", String(plan.graphql), "--instance-name", "graphql-1"],
-                logPath: logsDir + "/graphql-1.log", probe: .http(port: plan.graphql, path: "/health")))
+                logPath: logsDir + "/graphql-1.log", probe: .http(port: plan.graphql, path: "/health"),
+                tier: .backend))
         components.append(
             Component(
                 name: "demo-grpc", executable: bin + "/demo-grpc",
                 arguments: ["--port", String(plan.grpc), "--instance-name", "grpc-1"],
-                logPath: logsDir + "/grpc-1.log", probe: .tcp(port: plan.grpc)))
+                logPath: logsDir + "/grpc-1.log", probe: .tcp(port: plan.grpc), tier: .backend))
         for (bootstrap, ports) in zip(layout.bootstraps, plan.proxies) {
             let path = runDir + "/\(bootstrap.nodeID).yaml"
             try bootstrap.yaml(adminPort: ports.admin, xdsPort: plan.xds).write(toFile: path, atomically: true, encoding: .utf8)
@@ -213,10 +245,11 @@ struct Up: AsyncParsableCommand {
             components.append(
                 Component(
                     name: "Envoy \(bootstrap.nodeID)", executable: layout.envoy,
-                    arguments: ["-c", path, "--disable-hot-restart", "--log-level", "info"],
+                    // Access logs reach the file within a second rather than Envoy's default 10 s.
+                    arguments: ["-c", path, "--disable-hot-restart", "--log-level", "info", "--file-flush-interval-msec", "1000"],
                     logPath: logsDir + "/\(bootstrap.nodeID).access.log",
                     errorLogPath: logsDir + "/\(bootstrap.nodeID).log",
-                    probe: .http(port: ports.admin, path: "/ready")))
+                    probe: .http(port: ports.admin, path: "/ready"), tier: .proxy))
         }
         return components
     }
@@ -245,7 +278,7 @@ struct Up: AsyncParsableCommand {
     static func answers(_ probe: Component.Probe) -> Bool {
         switch probe {
         case .http(let port, let path): LoopbackHTTP.get(port: port, path: path)?.status == 200
-        case .tcp(let port): !PortCheck.isFree(port)
+        case .tcp(let port): PortCheck.accepts(port)
         }
     }
 
@@ -261,15 +294,25 @@ struct Up: AsyncParsableCommand {
             if let version = LoopbackHTTP.get(port: plan.api, path: "/status")?.json?["version"] as? Int,
                 let list = LoopbackHTTP.get(port: plan.api, path: "/proxies?limit=100")?.json?["proxies"] as? [[String: Any]]
             {
-                let running = Dictionary(
-                    list.compactMap { item -> (String, String)? in
-                        guard let id = item["id"] as? String,
-                            let status = item["status"] as? [String: Any],
-                            let version = status["running_version"] as? String
-                        else { return nil }
-                        return (id, version)
+                let statuses = Dictionary(
+                    list.compactMap { item -> (String, [String: Any])? in
+                        guard let id = item["id"] as? String, let status = item["status"] as? [String: Any] else {
+                            return nil
+                        }
+                        return (id, status)
                     }, uniquingKeysWith: { first, _ in first })
-                lagging = plan.proxies.map(\.id).filter { running[$0] != String(version) }
+                for id in plan.proxies.map(\.id) {
+                    // A rejected configuration never becomes "running": say why now, not at the timeout.
+                    if let nack = statuses[id]?["last_nack"] as? [String: Any], nack["version"] as? String == String(version) {
+                        throw UpError("\(id) rejected configuration version \(version): \(nack["message"] as? String ?? "?")")
+                    }
+                }
+                lagging = plan.proxies.map(\.id).filter { id in
+                    let status = statuses[id] ?? [:]
+                    // A pinned proxy is current when it runs its pin.
+                    let expected = (status["pinned_version"] as? Int).map(String.init) ?? String(version)
+                    return status["running_version"] as? String != expected
+                }
                 if lagging.isEmpty { return UInt64(version) }
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -314,9 +357,51 @@ struct Up: AsyncParsableCommand {
         }
     }
 
-    /// Reverse start order: Envoys first, so no proxy sends traffic to a backend already gone.
-    private func stopAll(_ processes: [SupervisedProcess]) async {
-        for process in processes.reversed() { await process.stop() }
+    /// Tier by tier in reverse start order (Envoys, then backends, then the control plane), the
+    /// members of a tier together, so a stop takes at most three grace periods.
+    private func stopAll(_ started: [(Component, SupervisedProcess)]) async {
+        for tier in [Component.Tier.proxy, .backend, .controlPlane] {
+            await withTaskGroup(of: Void.self) { group in
+                for (component, process) in started where component.tier == tier {
+                    group.addTask { await process.stop() }
+                }
+            }
+        }
+    }
+
+    /// The gateway file is applied to an empty log only. A log that already holds the gateway with
+    /// other ports (an earlier run's --free-ports or --replicas) would leave this run's backends
+    /// without traffic and its Envoys on ports the banner does not show: refuse, and say why.
+    private func checkLogMatches(_ plan: PortPlan) throws {
+        guard let list = LoopbackHTTP.get(port: plan.api, path: "/proxies?limit=1000")?.json?["proxies"] as? [[String: Any]]
+        else { return }
+        var differences: [String] = []
+        for ports in plan.proxies {
+            guard let proxy = list.first(where: { $0["id"] as? String == ports.id }) else { continue }
+            let logged = [proxy["http_port"], proxy["grpc_port"], proxy["admin_port"]].map { $0 as? Int }
+            if logged != [ports.http, ports.grpc, ports.admin] {
+                differences.append(
+                    "\(ports.id) has ports \(logged.map { $0.map(String.init) ?? "-" }.joined(separator: "/")) in the log, "
+                        + "\(ports.http)/\(ports.grpc)/\(ports.admin) in this run")
+            }
+        }
+        if let service = LoopbackHTTP.get(port: plan.api, path: "/services/rest-api")?.json,
+            let endpoints = service["endpoints"] as? [String]
+        {
+            let planned = plan.rest.map { "127.0.0.1:\($0)" }
+            // The log may have been changed on purpose (a canary endpoint, say): a warning, not a refusal.
+            if Set(endpoints) != Set(planned) {
+                say(
+                    "warning: rest-api goes to \(endpoints.joined(separator: ", ")) in the log, while this run starts "
+                        + "\(planned.joined(separator: ", ")); change the service through the API if that is not meant")
+            }
+        }
+        guard differences.isEmpty else {
+            throw UpError(
+                "the log in \(dataPath) already holds a gateway that does not match this run (\(differences.joined(separator: "; "))). "
+                    + "The gateway file is applied only to an empty log: use another --data-dir, `make clean`, "
+                    + "or change the log through the API")
+        }
     }
 
     private func say(_ line: String) {
@@ -331,7 +416,10 @@ final class StopSignal: Sendable {
     nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
     init() {
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+        // A write to a closed socket must be an error code here, not the end of `up`.
+        signal(SIGPIPE, SIG_IGN)
+        // SIGHUP too: the children sit in their own process groups, so a closed terminal reaches only `up`.
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGQUIT, "SIGQUIT")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in self?.received.withLock { $0 = $0 ?? name } }
