@@ -97,6 +97,21 @@ struct RateLimitTests {
             rateLimit: RateLimit(requests: 1, per: .seconds(1)))
         RouteRateLimits.write([ghost], to: &writer)
         #expect(throws: PayloadError.self) { try GatewayState(decoding: plainBytes + writer.bytes) }
+
+        // Sections come once each and in tag order: rate limits (2) before pins (1) is refused.
+        func make(_ api: Route, pins: [String: UInt64]) -> GatewayState {
+            GatewayState(
+                services: ["rest-api": service("rest-api")],
+                routes: ["api": api, "other": route("other", to: "rest-api", prefix: "/o")],
+                proxies: ["p": Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
+                pins: pins)
+        }
+        let base = make(plainRoute, pins: [:]).encoded()
+        let pinSection = Array(make(plainRoute, pins: ["p": 3]).encoded().dropFirst(base.count))
+        let rateSection = Array(make(limited, pins: [:]).encoded().dropFirst(base.count))
+        #expect(try GatewayState(decoding: base + pinSection + rateSection) == limitedState)
+        #expect(throws: PayloadError.self) { try GatewayState(decoding: base + rateSection + pinSection) }
+        #expect(throws: PayloadError.self) { try GatewayState(decoding: base + pinSection + pinSection) }
     }
 
     /// Logs written from now on hold these bytes; a change to the layout must fail here, not in production.
