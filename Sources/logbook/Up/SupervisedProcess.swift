@@ -17,10 +17,6 @@ final class SupervisedProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var exitStatus: Int32?
 
-    struct SpawnError: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// Standard output goes to `logPath`; standard error too, unless `errorLogPath` names its own file.
     init(name: String, executable: String, arguments: [String], logPath: String, errorLogPath: String? = nil) throws {
         self.name = name
@@ -61,7 +57,7 @@ final class SupervisedProcess: @unchecked Sendable {
         var child: pid_t = 0
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         guard result == 0 else {
-            throw SpawnError(description: "cannot start \(name) (\(executable)): \(String(cString: strerror(result)))")
+            throw UpError("cannot start \(name) (\(executable)): \(String(cString: strerror(result)))")
         }
         pid = child
     }
