@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LogbookCore
+import NIOHTTP1
 
 /// An error answer: the HTTP status and the `{"error": {"code", "message", "field"}}` body.
 /// Every error a handler throws is turned into one of these, so none leaks as a bare 500.
@@ -12,12 +13,21 @@ struct APIError: Error, HTTPResponseError, Sendable {
     var message: String
     var field: String?
 
+    /// Longest message an answer carries: messages quote client input, which may be huge.
+    static let maxMessageLength = 1024
+
     init(_ status: HTTPResponse.Status, code: String, field: String? = nil, _ message: String) {
         self.status = status
         self.code = code
-        self.field = field
-        self.message = message
+        self.field = field.map { String(describing: EchoedText($0)) }
+        self.message =
+            message.utf8.count <= Self.maxMessageLength
+            ? message : String(message.prefix(Self.maxMessageLength)) + "… (message truncated)"
     }
+
+    /// After a body the server will not read (too large, or malformed framing) the connection
+    /// is closed, rather than reading what is left of a 100 MB upload or resyncing on garbage.
+    var closesConnection: Bool { status == .contentTooLarge || code == "malformed_http" }
 
     static func badRequest(field: String?, _ message: String) -> APIError {
         APIError(.badRequest, code: "bad_input", field: field, message)
@@ -37,6 +47,9 @@ struct APIError: Error, HTTPResponseError, Sendable {
         case let error as any HTTPResponseError:
             // Hummingbird's own refusals, such as NIOTooManyBytesError for a body over the limit.
             self.init(status: error.status, detail: nil)
+        case let error as HTTPParserError:
+            // Broken chunked framing or an unknown transfer coding, found while reading the body.
+            self.init(.badRequest, code: "malformed_http", field: "body", "the request is not valid HTTP/1.1: \(error)")
         case let error as DecodingError:
             let described = DecodingErrorDescription(error)
             self.init(.badRequest, code: "bad_input", field: described.field, described.message)
@@ -103,6 +116,8 @@ struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     func response() -> Response {
-        JSONAnswer.response(status, Body(error: .init(code: code, message: message, field: field)))
+        var response = JSONAnswer.response(status, Body(error: .init(code: code, message: message, field: field)))
+        if closesConnection { response.headers[.connection] = "close" }
+        return response
     }
 }

@@ -11,11 +11,15 @@ public struct AdminAPIConfiguration: Sendable {
     /// How often an idle `GET /events/stream` writes a comment, which is how a client that went
     /// away is noticed while the log is quiet.
     public var streamHeartbeat: Duration
+    /// Deadlines and the connection cap that keep slow or idle clients from holding the server.
+    public var connectionLimits: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, configPath: String? = nil,
-        buildVersion: String = LogbookBuild.version, streamHeartbeat: Duration = .seconds(15)
+        buildVersion: String = LogbookBuild.version, streamHeartbeat: Duration = .seconds(15),
+        connectionLimits: ConnectionLimits = ConnectionLimits()
     ) {
+        self.connectionLimits = connectionLimits
         self.host = host
         self.port = port
         self.configPath = configPath

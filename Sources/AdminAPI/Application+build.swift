@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import LogbookCore
 
 /// The router: every endpoint, behind the middleware that counts requests, names them and
@@ -54,8 +55,10 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig),
+        server: .guardedHTTP1(limits: configuration.connectionLimits),
         configuration: ApplicationConfiguration(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "logbook"),
+            address: .hostname(configuration.host, port: configuration.port), serverName: "logbook",
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.connectionLimits.maxConnections)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
 }
 

@@ -68,7 +68,7 @@ struct AuditController {
         filter.types = query.string("type").map { [$0] }
         filter.entity = query.string("entity")
         filter.actor = query.string("actor")
-        filter.cursor = try query.uint64("after_seq") ?? query.uint64("cursor")
+        filter.cursor = try query.sequence("after_seq") ?? query.sequence("cursor")
         filter.limit = try query.limit() ?? 100
         let page = try logbook.events(filter)
         var body = JSONAnswer.encode(NextCursor(nextCursor: page.nextCursor))
@@ -90,9 +90,7 @@ struct AuditController {
 
     @Sendable func event(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let text = try context.pathParameter("seq")
-        guard let sequence = UInt64(text) else {
-            throw APIError.badRequest(field: "seq", "must be a sequence number, not '\(text)'")
-        }
+        let sequence = try ClientSequence.parse(text, field: "seq")
         guard let envelope = try logbook.store.envelope(at: sequence) else {
             throw APIError(
                 .notFound, code: "not_found", field: "seq",
@@ -135,7 +133,7 @@ struct AuditController {
     /// Every configuration version, oldest first; `?cursor=` and `?limit=` page through them.
     @Sendable func versions(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = QueryParameters(request)
-        let page = try logbook.versions(after: try query.uint64("cursor"), limit: try query.limit() ?? 1000)
+        let page = try logbook.versions(after: try query.sequence("cursor"), limit: try query.limit() ?? 1000)
         let items = page.versions.map {
             VersionItem(
                 version: $0.version, recordedAt: Timestamp.iso8601(milliseconds: $0.recordedAt), actor: $0.actor,
@@ -147,7 +145,7 @@ struct AuditController {
     /// The state now, right after event `version`, or in force at time `at`.
     @Sendable func state(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = QueryParameters(request)
-        let version = try query.uint64("version")
+        let version = try query.sequence("version")
         let time = try query.time("at")
         let state: GatewayState
         switch (version, time) {
@@ -166,8 +164,8 @@ struct AuditController {
     /// Resource by resource: added, removed, and changed fields between two versions.
     @Sendable func diff(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = QueryParameters(request)
-        guard let from = try query.uint64("from") else { throw APIError.badRequest(field: "from", "is required") }
-        guard let to = try query.uint64("to") else { throw APIError.badRequest(field: "to", "is required") }
+        guard let from = try query.sequence("from") else { throw APIError.badRequest(field: "from", "is required") }
+        guard let to = try query.sequence("to") else { throw APIError.badRequest(field: "to", "is required") }
         let old: GatewayState
         let new: GatewayState
         do {

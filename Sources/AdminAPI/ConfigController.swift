@@ -117,7 +117,7 @@ extension ConfigController {
     /// `?version=V&node=ID`: what node ID is served at version V (any version up to the head).
     @Sendable func config(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = QueryParameters(request)
-        guard let version = try query.uint64("version") else {
+        guard let version = try query.sequence("version") else {
             throw APIError.badRequest(field: "version", "is required: a configuration version (GET /versions)")
         }
         let node = try Self.node(query)

@@ -35,15 +35,20 @@ struct EventStreamController {
     @Sendable func stream(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = QueryParameters(request)
         let after: UInt64
-        if let value = try query.uint64("after_seq") {
+        if let value = try query.sequence("after_seq") {
             after = value
         } else if let header = request.headers[.lastEventID] {
-            guard let value = UInt64(header.trimmingCharacters(in: .whitespaces)) else {
-                throw APIError.badRequest(field: "Last-Event-ID", "must be a sequence number, not '\(header)'")
-            }
-            after = value
+            after = try ClientSequence.parse(header.trimmingCharacters(in: .whitespaces), field: "Last-Event-ID")
         } else {
             after = logbook.store.head
+        }
+        // A client cannot have seen an event the log has not written: it has the wrong log.
+        let head = logbook.store.head
+        if after > head {
+            throw APIError.badRequest(
+                field: request.headers[.lastEventID] != nil && query.string("after_seq") == nil
+                    ? "Last-Event-ID" : "after_seq",
+                "\(after) is past the log's head \(head)")
         }
         let limit = try query.limit(max: APILimits.maxStreamEvents)
         let store = logbook.store

@@ -27,7 +27,7 @@ enum Mutation {
         guard var text = header?.trimmingCharacters(in: .whitespaces), text != "*" else { return nil }
         if text.hasPrefix("W/") { text.removeFirst(2) }
         if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
-        guard let version = UInt64(text) else {
+        guard let version = UInt64(text), version <= ClientSequence.maximum else {
             throw APIError.badRequest(field: "If-Match", "must be a configuration version, such as \"12\"")
         }
         return version

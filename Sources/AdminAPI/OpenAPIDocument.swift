@@ -36,7 +36,11 @@ enum OpenAPIDocument {
         paths.append(
             (
                 "/readyz",
-                ["get": operation("getReady", "The log is open and projected", ok: ref("Ready"), errors: [400, 503])]
+                [
+                    "get": operation(
+                        "getReady", "The log is open and projected, and writes succeed", ok: ref("Ready"),
+                        errors: [400, 503])
+                ]
             ))
         let metricsResponses: [(String, JSONValue)] = [("200", textResponse("Prometheus metrics", media: "text/plain"))]
         paths.append(
@@ -99,7 +103,9 @@ enum OpenAPIDocument {
 
         let streamLimit: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(APILimits.maxStreamEvents)]
         let streamParameters: [JSONValue] = [
-            query("after_seq", sequenceSchema, "Start after this event (default: the head, so live only)"),
+            query(
+                "after_seq", sequenceSchema,
+                "Start after this event, at most the head (default: the head, so live only)"),
             query("limit", streamLimit, "End the stream after this many events"),
             header("Last-Event-ID", string, "A reconnecting client's last id, used when after_seq is absent"),
         ]
@@ -229,7 +235,9 @@ enum OpenAPIDocument {
 
     private static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
-    private static let sequenceSchema: JSONValue = ["type": "integer", "minimum": 0]
+    private static let sequenceSchema: JSONValue = [
+        "type": "integer", "minimum": 0, "maximum": .integer(Int(ClientSequence.maximum)),
+    ]
     private static let timeSchema: JSONValue = ["type": "string", "minLength": 1]
 
     private static func query(

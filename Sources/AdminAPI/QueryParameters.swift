@@ -13,19 +13,18 @@ struct QueryParameters {
         parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func uint64(_ name: String) throws -> UInt64? {
+    /// A sequence or version (`after_seq`, `cursor`, `version`, `from`, `to`).
+    func sequence(_ name: String) throws -> UInt64? {
         guard let text = string(name) else { return nil }
-        guard let value = UInt64(text) else {
-            throw APIError.badRequest(field: name, "must be a non-negative integer, not '\(text)'")
-        }
-        return value
+        return try ClientSequence.parse(text, field: name)
     }
 
     /// A page size in 1...max.
     func limit(max: Int = APILimits.maxPageSize) throws -> Int? {
         guard let text = string("limit") else { return nil }
         guard let value = Int(text), (1...max).contains(value) else {
-            throw APIError.badRequest(field: "limit", "must be an integer from 1 to \(max), not '\(text)'")
+            throw APIError.badRequest(
+                field: "limit", "must be an integer from 1 to \(max), not '\(EchoedText(text))'")
         }
         return value
     }
@@ -34,7 +33,8 @@ struct QueryParameters {
         switch string(name)?.lowercased() {
         case nil, "false", "0": return false
         case "true", "1": return true
-        case let other?: throw APIError.badRequest(field: name, "must be true or false, not '\(other)'")
+        case let other?:
+            throw APIError.badRequest(field: name, "must be true or false, not '\(EchoedText(other))'")
         }
     }
 
@@ -60,7 +60,7 @@ struct QueryParameters {
         // An age so large that it is before year 1 would overflow the conversion to milliseconds
         // (a trap, not an error), so it is refused here as the bad input it is.
         if let seconds = Self.ageSeconds(text.trimmingCharacters(in: .whitespaces)), seconds > Self.maxAgeSeconds {
-            throw APIError.badRequest(field: name, "'\(text)' is too far in the past")
+            throw APIError.badRequest(field: name, "'\(EchoedText(text))' is too far in the past")
         }
         do {
             return try TimeExpression.parse(text)

@@ -59,8 +59,9 @@ extension KeyedDecodingContainer {
     /// A configuration version. For -1 or 1.5 JSONDecoder throws its internal number error,
     /// which surfaces as "the data was not valid JSON" with no field; this names the key instead.
     func decodeVersion(forKey key: Key) throws -> UInt64 {
+        let version: UInt64
         do {
-            return try decode(UInt64.self, forKey: key)
+            version = try decode(UInt64.self, forKey: key)
         } catch let error as DecodingError {
             throw error  // missing, null or not a number: these already name the key
         } catch {
@@ -69,5 +70,12 @@ extension KeyedDecodingContainer {
                     codingPath: codingPath + [key], debugDescription: "must be a version: a whole number, not negative")
             )
         }
+        guard version <= ClientSequence.maximum else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [key],
+                    debugDescription: "must be a version from 0 to \(ClientSequence.maximum)"))
+        }
+        return version
     }
 }

@@ -58,14 +58,21 @@ struct StatusController {
         JSONAnswer.response(.ok, ["status": "ok"])
     }
 
-    /// Ready once the log is open and projected: the Logbook exists only after its first fold,
-    /// so what remains to check is that the log still reads.
+    /// Ready once the log is open and projected (the Logbook exists only after its first fold),
+    /// while the log still reads, and while writes succeed: after a failed write (a full disk)
+    /// it answers 503 naming the cause until a write succeeds again. Reads, `/events` and xDS
+    /// keep serving the last durable configuration meanwhile; only changes fail.
     @Sendable func readyz(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let state = logbook.state
         do {
             if state.head > 0 { _ = try logbook.store.envelope(at: state.head) }
         } catch {
             throw APIError(.serviceUnavailable, code: "unavailable", "the event log cannot be read: \(error)")
+        }
+        if let failure = logbook.store.lastWriteFailure {
+            throw APIError(
+                .serviceUnavailable, code: "writes_failing",
+                "writes to the event log fail: \(failure.message); reads and xDS still serve version \(state.version)")
         }
         return JSONAnswer.response(.ok, ["status": "ready", "head": "\(state.head)", "version": "\(state.version)"])
     }

@@ -2,7 +2,7 @@
 public struct EventLogError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
-            case conflict, idempotencyMismatch, corrupt, invalidEvent, storage, closed, notEmpty
+            case conflict, idempotencyMismatch, corrupt, invalidEvent, storage, closed, notEmpty, locked, readOnly
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -21,6 +21,10 @@ public struct EventLogError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let closed = Code(.closed)
         /// An import or restore needs an empty log.
         public static let notEmpty = Code(.notEmpty)
+        /// Another process holds the log for writing.
+        public static let locked = Code(.locked)
+        /// The log was opened read-only.
+        public static let readOnly = Code(.readOnly)
 
         public var description: String { value.rawValue }
     }

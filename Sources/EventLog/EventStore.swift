@@ -111,6 +111,9 @@ public protocol EventStore: AnyObject, Sendable {
     /// The sequence number of the last durable event (0 for an empty log).
     var head: UInt64 { get }
 
+    /// Why the latest write failed; nil once a write succeeds again (and before any fails).
+    var lastWriteFailure: EventLogError? { get }
+
     /// Appends atomically and returns once the events are on disk.
     func append(_ request: AppendRequest) async throws -> AppendResult
     /// Queues an append in call order; `completion` runs once it is durable or has failed.

@@ -99,7 +99,10 @@ extension LMDBEventStore {
                 let bound = query.cursor.map { $0 == 0 ? 0 : $0 - 1 } ?? .max
                 entry = try cursor.seek(atMost: prefix + StorageKeys.sequence(bound))
             } else {
-                entry = try cursor.seek(atLeast: prefix + StorageKeys.sequence((query.cursor ?? 0) + 1))
+                // Nothing comes after the last possible sequence; `+ 1` would trap.
+                let after = query.cursor ?? 0
+                guard after < .max else { return }
+                entry = try cursor.seek(atLeast: prefix + StorageKeys.sequence(after + 1))
             }
             while let current = entry, current.key.count == prefix.count + 8, current.key.starts(with: prefix) {
                 guard try visit(StorageKeys.trailingSequence(current.key)) else { return }

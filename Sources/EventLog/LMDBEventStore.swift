@@ -13,6 +13,9 @@ public struct EventLogOptions: Sendable {
     public var initialMapSize = 1 << 30
     /// The wall clock, in milliseconds since 1970; tests pass their own.
     public var clock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Read-only: no writer lock, no writes, and a log on a read-only mount can still be read.
+    /// Any number of read-only stores may be open beside the one writer.
+    public var readOnly = false
 
     public init() {}
 }
@@ -47,35 +50,46 @@ public final class LMDBEventStore: EventStore {
     let subscribers = Mutex<[UInt64: AsyncStream<UInt64>.Continuation]>([:])
     private let subscriberCounter = Atomic<UInt64>(0)
     let writer: LogWriter
+    let writeFailure = Mutex<(error: EventLogError, diskFull: Bool)?>(nil)
+    /// Held for the store's life unless it is read-only.
+    private let writerLock: WriterLock?
 
     /// Opens or creates the log in `directory`. A corrupt tail is refused unless the options say
     /// otherwise, with a message that names the event and how to recover.
     public init(directory: String, options: EventLogOptions = EventLogOptions()) throws {
         self.directory = directory
         self.options = options
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw EventLogError(
-                .storage, "cannot create the data directory \(directory): \(error.localizedDescription)")
+        if !options.readOnly {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw EventLogError(
+                    .storage, "cannot create the data directory \(directory): \(error.localizedDescription)")
+            }
         }
+        // Before LMDB opens: a second writer must not even read a head it could append behind.
+        writerLock = options.readOnly ? nil : try WriterLock(directory: directory)
         var environmentOptions = EnvironmentOptions()
         environmentOptions.mapSize = options.initialMapSize
         environmentOptions.maxDatabases = 8
+        if options.readOnly { environmentOptions.flags.insert(.readOnly) }
+        let databaseFlags: DatabaseFlags = options.readOnly ? [] : [.create]
         do {
             environment = try Environment(path: directory, options: environmentOptions)
             tables = Tables(
-                events: try environment.openDatabase("events"),
-                byTime: try environment.openDatabase("by_time"),
-                byEntity: try environment.openDatabase("by_entity"),
-                checkpoints: try environment.openDatabase("checkpoints"),
-                idempotency: try environment.openDatabase("idempotency"),
-                meta: try environment.openDatabase("meta"))
+                events: try environment.openDatabase("events", flags: databaseFlags),
+                byTime: try environment.openDatabase("by_time", flags: databaseFlags),
+                byEntity: try environment.openDatabase("by_entity", flags: databaseFlags),
+                checkpoints: try environment.openDatabase("checkpoints", flags: databaseFlags),
+                idempotency: try environment.openDatabase("idempotency", flags: databaseFlags),
+                meta: try environment.openDatabase("meta", flags: databaseFlags))
         } catch let error as LMDBError {
-            throw EventLogError(.storage, "cannot open the log in \(directory): \(error)")
+            throw EventLogError(
+                .storage, "cannot open the log in \(directory): \(StorageTrouble.describe(error, directory: directory))"
+            )
         }
         chain = Mutex(ChainHead())
-        try Self.prepareMeta(environment, tables)
+        if !options.readOnly { try Self.prepareMeta(environment, tables) }
         let head = try Self.loadHead(environment, tables, options: options)
         chain.withLock { $0 = head }
         writer = LogWriter(maxBatch: options.maxBatch)
@@ -102,6 +116,7 @@ public final class LMDBEventStore: EventStore {
     /// Finishes queued writes and stops the writer thread. Later appends fail with `.closed`.
     public func close() {
         writer.close()
+        writerLock?.release()
         subscribers.withLock { subscribers in
             for continuation in subscribers.values { continuation.finish() }
             subscribers.removeAll()
@@ -109,6 +124,15 @@ public final class LMDBEventStore: EventStore {
     }
 
     public var head: UInt64 { chain.withLock { $0.sequence } }
+
+    /// A failure blamed on a full disk lapses once space is back, so readiness recovers even
+    /// when no write comes to prove it.
+    public var lastWriteFailure: EventLogError? {
+        guard !options.readOnly else { return Self.readOnlyError }
+        guard let failure = writeFailure.withLock({ $0 }) else { return nil }
+        if failure.diskFull && !StorageTrouble.isNearlyFull(directory) { return nil }
+        return failure.error
+    }
 
     /// A random id given to the log when it was created, kept in `meta`.
     public var logID: String {
@@ -121,8 +145,11 @@ public final class LMDBEventStore: EventStore {
     public func enqueue(
         _ request: AppendRequest, completion: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void
     ) {
+        guard !options.readOnly else { return completion(.failure(Self.readOnlyError)) }
         writer.submit(.append(request, completion))
     }
+
+    static let readOnlyError = EventLogError(.readOnly, "the log was opened read-only")
 
     public func append(_ request: AppendRequest) async throws -> AppendResult {
         try await withCheckedThrowingContinuation { continuation in
@@ -131,6 +158,7 @@ public final class LMDBEventStore: EventStore {
     }
 
     public func saveCheckpoint(sequence: UInt64, state: [UInt8]) async throws {
+        guard !options.readOnly else { throw Self.readOnlyError }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             writer.submit(.checkpoint(sequence, state) { continuation.resume(with: $0.mapError { $0 }) })
         }
@@ -138,6 +166,7 @@ public final class LMDBEventStore: EventStore {
 
     /// Runs a whole-log write on the writer thread and waits for it.
     func maintain(_ body: @escaping @Sendable (WriteTransaction) throws -> Void) throws {
+        guard !options.readOnly else { throw Self.readOnlyError }
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<Void, EventLogError>>(.success(()))
         writer.submit(
@@ -162,6 +191,7 @@ public final class LMDBEventStore: EventStore {
                 try writeBatch(batch, in: txn, from: start, now: now)
             }
             chain.withLock { $0 = newHead }
+            writeFailure.withLock { $0 = nil }
             if newHead.sequence != start.sequence { notifySubscribers(head: newHead.sequence) }
             for (job, outcome) in zip(batch, outcomes) {
                 switch job {
@@ -171,7 +201,10 @@ public final class LMDBEventStore: EventStore {
                 }
             }
         } catch {
-            let failure = EventLogError(.storage, "the write transaction failed: \(error)")
+            let failure = EventLogError(
+                .storage, "the write transaction failed: \(StorageTrouble.describe(error, directory: directory))")
+            let diskFull = StorageTrouble.isDiskFull(error, directory: directory)
+            writeFailure.withLock { $0 = (failure, diskFull) }
             for job in batch { job.fail(failure) }
         }
     }

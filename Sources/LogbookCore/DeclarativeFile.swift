@@ -12,28 +12,90 @@ public struct DeclarativeFile: Sendable {
     /// SHA-256 of the file's bytes, in hex.
     public let sourceHash: String
 
+    /// Far above a gateway of 10,000 services; a larger file is refused before it is parsed.
+    public static let maxFileBytes = 16 << 20
+
     public init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        else {
+            throw LogbookError(.badInput, field: "file", "cannot read \(path): no such file, or not a file")
+        }
+        if let size = attributes[.size] as? Int, size > Self.maxFileBytes {
+            throw Self.tooLarge(path, size)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw LogbookError(.badInput, field: "file", "cannot read \(path): no such file or not readable")
+            throw LogbookError(.badInput, field: "file", "cannot read \(path): not readable")
         }
         try self.init(path: path, data: data)
     }
 
     public init(path: String, data: Data) throws {
+        guard data.count <= Self.maxFileBytes else { throw Self.tooLarge(path, data.count) }
         guard let text = String(data: data, encoding: .utf8) else {
             throw LogbookError(.badInput, field: "file", "\(path) is not UTF-8 text")
         }
         self.path = path
         self.sourceHash = Hex.encode(Array(SHA256.hash(data: data)))
         do {
-            config = try YAMLDecoder().decode(DeclarativeConfig.self, from: text)
+            // Composed first, so syntax errors keep their line and column, and anchors are seen
+            // before anything expands them.
+            let parser = try Parser(yaml: text)
+            let root = try withExtendedLifetime(parser) { try parser.singleRoot() } ?? ""
+            if let anchored = Self.firstAnchored(root) {
+                let at = anchored.mark.map { "\($0.line):\($0.column)" } ?? "?"
+                throw LogbookError(
+                    .badInput, field: "file",
+                    "\(path):\(at): anchors and aliases (&name, *name) are not accepted in a gateway file: "
+                        + "write each value out (they let a small file expand without bound)")
+            }
+            config = try YAMLDecoder().decode(DeclarativeConfig.self, from: root)
+        } catch let error as LogbookError {
+            throw error
         } catch let error as DecodingError {
             let described = DecodingErrorDescription(error)
             throw LogbookError(.badInput, field: described.field, "\(path): \(described.message)")
         } catch let error as YamlError {
-            throw LogbookError(.badInput, field: "file", "\(path) is not valid YAML: \(error)")
+            throw LogbookError(.badInput, field: "file", "\(path):\(Self.problem(error))")
         } catch {
             throw LogbookError(.badInput, field: "file", "\(path): \(error)")
+        }
+    }
+}
+
+extension DeclarativeFile {
+    private static func tooLarge(_ path: String, _ size: Int) -> LogbookError {
+        LogbookError(
+            .badInput, field: "file", "\(path) is \(size) bytes; a gateway file may be at most \(maxFileBytes) bytes")
+    }
+
+    /// The first node, in document order, that defines an anchor or is an alias.
+    static func firstAnchored(_ node: Node) -> Node? {
+        if node.anchor != nil { return node }
+        switch node {
+        case .alias: return node
+        case .scalar: return nil
+        case .sequence(let sequence): return sequence.lazy.compactMap(firstAnchored).first
+        case .mapping(let mapping):
+            return mapping.lazy.compactMap { firstAnchored($0.key) ?? firstAnchored($0.value) }.first
+        }
+    }
+
+    /// `LINE:COLUMN: problem` on one line, without the snippet Yams appends.
+    static func problem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let context = context.map { " (\($0.text))" } ?? ""
+            return "\(mark.line):\(mark.column): not valid YAML: \(problem)\(context)"
+        case .reader(let problem, let offset, _, _):
+            return " not valid YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return "\(context.mark.line):\(context.mark.column): duplicate keys: "
+                + duplicates.sorted().joined(separator: ", ")
+        default:
+            return " not valid YAML: \(error)"
         }
     }
 }

@@ -22,11 +22,16 @@ struct Apply: AsyncParsableCommand {
             var out = Output()
             if dryRun {
                 let events = try session.logbook.plan(command)
-                out.line(events.isEmpty ? "no changes: \(file) matches version \(session.logbook.state.version)" : "would append:")
+                out.line(
+                    events.isEmpty
+                        ? "no changes: \(file) matches version \(session.logbook.state.version)" : "would append:")
                 for event in events { out.line("  \(event.type): \(event.summary)") }
             } else {
                 let result = try await session.logbook.execute(
-                    command, context: RequestContext(actor: actor, requestID: "cli-" + UUID().uuidString.lowercased()))
+                    command,
+                    context: RequestContext(
+                        actor: try ActorName.check(actor, field: "--actor"),
+                        requestID: "cli-" + UUID().uuidString.lowercased()))
                 if result.events.isEmpty {
                     out.line("no changes: \(file) matches version \(result.version)")
                 }
@@ -66,7 +71,7 @@ struct Events: AsyncParsableCommand {
             query.entity = entity
             query.actor = actor
             query.descending = reverse
-            let session = try Session.open(dataDir)
+            let session = try Session.read(dataDir)
             defer { session.close() }
             var remaining = limit ?? .max
             var out = Output()
@@ -78,7 +83,8 @@ struct Events: AsyncParsableCommand {
                     out.line(
                         json
                             ? Format.eventJSON(recorded)
-                            : "\(e.sequence)  \(Format.time(e.recordedAt))  \(e.actor)  \(e.type)  \(recorded.event.summary)")
+                            : "\(e.sequence)  \(Format.time(e.recordedAt))  \(e.actor)  \(e.type)  \(recorded.event.summary)"
+                    )
                 }
                 remaining -= page.events.count
                 query.cursor = page.nextCursor
@@ -102,7 +108,7 @@ struct State: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let session = try Session.open(dataDir)
+            let session = try Session.read(dataDir)
             defer { session.close() }
             let state: GatewayState
             if let version {
@@ -119,7 +125,9 @@ struct State: AsyncParsableCommand {
                 out.line("version \(state.version) (log head \(state.head))")
                 out.line("services (\(state.services.count)):")
                 for s in state.sortedServices {
-                    out.line("  \(s.name)  \(s.protocol.rawValue)  \(s.lbPolicy.rawValue)  \(s.endpoints.map(\.description).joined(separator: ", "))")
+                    out.line(
+                        "  \(s.name)  \(s.protocol.rawValue)  \(s.lbPolicy.rawValue)  \(s.endpoints.map(\.description).joined(separator: ", "))"
+                    )
                 }
                 out.line("routes (\(state.routes.count)):")
                 for r in state.sortedRoutes { out.line("  \(r.name)  \(r.listener.rawValue)  \(r.summaryLine)") }
@@ -139,7 +147,7 @@ struct Versions: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let session = try Session.open(dataDir)
+            let session = try Session.read(dataDir)
             defer { session.close() }
             var out = Output()
             var cursor: UInt64?
@@ -156,7 +164,8 @@ struct Versions: AsyncParsableCommand {
 }
 
 struct Diff: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "What changed between two versions, resource by resource.")
+    static let configuration = CommandConfiguration(
+        abstract: "What changed between two versions, resource by resource.")
 
     @OptionGroup var dataDir: DataDirectory
     @Argument(help: "The older version.") var from: UInt64
@@ -165,7 +174,7 @@ struct Diff: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let session = try Session.open(dataDir)
+            let session = try Session.read(dataDir)
             defer { session.close() }
             let diff = StateDiff(
                 old: try session.logbook.state(atVersion: from), new: try session.logbook.state(atVersion: to))
@@ -197,7 +206,9 @@ struct Rollback: AsyncParsableCommand {
             defer { session.close() }
             let result = try await session.logbook.rollback(
                 to: version, reason: reason,
-                context: RequestContext(actor: actor, requestID: "cli-" + UUID().uuidString.lowercased()))
+                context: RequestContext(
+                    actor: try ActorName.check(actor, field: "--actor"),
+                    requestID: "cli-" + UUID().uuidString.lowercased()))
             var out = Output()
             if result.events.isEmpty {
                 out.line("no changes: version \(result.version) already matches version \(version)")

@@ -11,6 +11,34 @@ struct LogbookCommand: AsyncParsableCommand {
             Apply.self, Events.self, State.self, Versions.self, Diff.self, Rollback.self, Verify.self,
             Export.self, Import.self, Backup.self, AppendLoop.self, Serve.self, Up.self, Replay.self,
         ])
+
+    /// ArgumentParser's own main, except that a bad argument is one line on stderr and exit 1,
+    /// like every other error, instead of a screen of usage and exit 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            let message = TextSafety.escaped(
+                Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments")
+            FileHandle.standardError.write(
+                Data(
+                    "logbook: error: \(message) (see `logbook help \(Self.subcommand(in: CommandLine.arguments))`)\n"
+                        .utf8))
+            exit(withError: ExitCode.failure)
+        }
+    }
+
+    /// The subcommand a command line names, for the help hint; empty for the root.
+    private static func subcommand(in arguments: [String]) -> String {
+        let names = Set(configuration.subcommands.map { $0._commandName })
+        return arguments.dropFirst().first(where: names.contains) ?? ""
+    }
 }
 
 /// `--data-dir` and `--checkpoint-interval`, shared by every command.
@@ -40,20 +68,21 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as ExitCode {
         throw error
     } catch let error as LogbookError {
-        FileHandle.standardError.write(Data("logbook: error: \(error.description)\n".utf8))
+        FileHandle.standardError.write(Data("logbook: error: \(TextSafety.escaped(error.description))\n".utf8))
         throw ExitCode.failure
     } catch {
-        FileHandle.standardError.write(Data("logbook: error: \(CLIErrors.describe(error))\n".utf8))
+        FileHandle.standardError.write(Data("logbook: error: \(TextSafety.escaped(CLIErrors.describe(error)))\n".utf8))
         throw ExitCode.failure
     }
 }
 
-/// Writes to stdout, line by line, without Swift's print buffering surprises on pipes.
+/// Writes to stdout, line by line, without Swift's print buffering surprises on pipes. Control
+/// characters in what a line holds (an actor, a route prefix) are escaped: one record, one line.
 struct Output {
     private var buffer = Data()
 
     mutating func line(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: TextSafety.escaped(text).utf8)
         buffer.append(0x0A)
         if buffer.count > 1 << 16 { flush() }
     }

@@ -14,6 +14,8 @@ struct Verify: AsyncParsableCommand {
         try await reportingErrors {
             var options = EventLogOptions()
             options.refuseCorruptTail = false
+            // Only a repair writes; a plain verify runs beside a server and on a read-only mount.
+            options.readOnly = !repair
             let store: LMDBEventStore
             let path = dataDir.resolved
             guard FileManager.default.fileExists(atPath: path + "/data.mdb") else {
@@ -53,7 +55,7 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let session = try Session.open(dataDir)
+            let session = try Session.read(dataDir)
             defer { session.close() }
             var out = Output()
             try session.store.export(from: from, through: to) { out.line($0) }
@@ -95,7 +97,7 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let session = try Session.open(dataDir)
+            let session = try Session.read(dataDir)
             defer { session.close() }
             try session.store.backup(to: directory)
             print("backed up \(session.store.head) event(s) to \(directory)")

@@ -9,11 +9,24 @@ struct Session {
     let logbook: Logbook
 
     /// Opens the log in `directory`. Commands that only read refuse a directory with no log,
-    /// rather than creating an empty one by accident.
+    /// rather than creating an empty one by accident, and open it read-only: they work beside a
+    /// running server (which holds the writer lock) and on a read-only mount.
     static func open(_ directory: DataDirectory, create: Bool = false, options: EventLogOptions = EventLogOptions())
         throws -> Session
     {
-        let path = directory.resolved
+        try open(directory.resolved, create: create, checkpointInterval: directory.checkpointInterval, options: options)
+    }
+
+    /// A command that only reads.
+    static func read(_ directory: DataDirectory) throws -> Session {
+        var options = EventLogOptions()
+        options.readOnly = true
+        return try open(directory, options: options)
+    }
+
+    static func open(_ path: String, create: Bool, checkpointInterval: UInt64, options: EventLogOptions) throws
+        -> Session
+    {
         if !create && !FileManager.default.fileExists(atPath: path + "/data.mdb") {
             throw LogbookError(
                 .notFound, field: "--data-dir",
@@ -25,8 +38,7 @@ struct Session {
         } catch let error as EventLogError {
             throw LogbookError(error.code == .corrupt ? .corrupt : .storage, error.message)
         }
-        return Session(
-            store: store, logbook: try Logbook(store: store, checkpointInterval: directory.checkpointInterval))
+        return Session(store: store, logbook: try Logbook(store: store, checkpointInterval: checkpointInterval))
     }
 
     func close() {
@@ -78,9 +90,11 @@ extension Route {
 
 extension Proxy {
     var portsLine: String {
-        [("host", host), ("http", httpPort.map(String.init)), ("grpc", grpcPort.map(String.init)),
-         ("admin", adminPort.map(String.init))]
-            .compactMap { label, value in value.map { "\(label) \($0)" } }
-            .joined(separator: "  ")
+        [
+            ("host", host), ("http", httpPort.map(String.init)), ("grpc", grpcPort.map(String.init)),
+            ("admin", adminPort.map(String.init)),
+        ]
+        .compactMap { label, value in value.map { "\(label) \($0)" } }
+        .joined(separator: "  ")
     }
 }

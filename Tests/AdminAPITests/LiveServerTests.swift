@@ -7,11 +7,14 @@ import ServiceLifecycle
 import Testing
 
 /// Runs the real server on 127.0.0.1 and a free port for the duration of `body`.
-func withLiveServer(_ body: @Sendable (Int, LogHarness) async throws -> Void) async throws {
+func withLiveServer(
+    limits: ConnectionLimits = ConnectionLimits(), _ body: @Sendable (Int, LogHarness) async throws -> Void
+) async throws {
     let harness = try LogHarness()
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = buildApplication(
-        logbook: harness.logbook, configuration: AdminAPIConfiguration(host: "127.0.0.1", port: 0)
+        logbook: harness.logbook,
+        configuration: AdminAPIConfiguration(host: "127.0.0.1", port: 0, connectionLimits: limits)
     ) { port in
         continuation.yield(port)
     }

@@ -5,15 +5,16 @@ import Testing
 
 @Suite("Crash safety", .serialized)
 struct CrashTests {
-    @Test("after SIGKILL at random moments every acknowledged event is present and the chain verifies")
+    @Test("after 20 SIGKILLs at random moments every acknowledged event is present and the chain verifies")
     func killedWriterLosesNothingAcknowledged() async throws {
         let dir = try TemporaryDirectory()
         var random = SeededGenerator(state: UInt64(Date().timeIntervalSince1970))
         var acknowledged = Set<UInt64>()
-        for round in 1...5 {
+        for round in 1...20 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: logbookExecutable)
-            process.arguments = ["append-loop", "--data-dir", dir.path, "--writers", "4"]
+            // 4 writers, then 16: small and large group commits die mid-flight.
+            process.arguments = ["append-loop", "--data-dir", dir.path, "--writers", round % 2 == 0 ? "16" : "4"]
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -26,7 +27,9 @@ struct CrashTests {
             // Let it get going (its first acknowledgement; a busy machine starts it slowly), then kill
             // it at a random moment.
             let deadline = ContinuousClock.now + .seconds(30)
-            while early.withLock({ $0.isEmpty }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            while early.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...600, using: &random)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -40,6 +43,7 @@ struct CrashTests {
             #expect(!seen.isEmpty, "round \(round): the writer acknowledged nothing")
             acknowledged.formUnion(seen)
 
+            // Opening for writing also proves the dead writer's lock went with it.
             let store = try LMDBEventStore(directory: dir.path)
             defer { store.close() }
             let report = try store.verify()

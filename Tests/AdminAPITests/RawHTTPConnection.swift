@@ -1,0 +1,79 @@
+import Foundation
+
+/// A TCP connection to the API that sends exactly the bytes a test gives it: for requests no
+/// well-behaved client would send (broken chunked framing, a header a byte at a time).
+///
+/// Its waits are `Task.sleep`s over non-blocking calls: the server under test runs on the same
+/// cooperative thread pool, and a blocked thread there would stall the server, not the client.
+final class RawHTTPConnection {
+    private let socket: Int32
+
+    init(port: Int) throws {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(socket)
+            throw RawHTTPError("connect failed: errno \(errno)")
+        }
+        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+        self.socket = socket
+    }
+
+    deinit {
+        close(socket)
+    }
+
+    /// Sends `bytes` within `timeout`; false once the server has closed the connection or stopped reading.
+    @discardableResult
+    func send(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async -> Bool {
+        var sent = 0
+        let deadline = ContinuousClock.now + timeout
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes {
+                Foundation.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            if count > 0 {
+                sent += count
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                guard ContinuousClock.now < deadline else { return false }
+                try? await Task.sleep(for: .milliseconds(10))
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    func send(_ text: String) async -> Bool { await send(Array(text.utf8)) }
+
+    /// Reads until the server closes the connection or `timeout` passes; `closed` says which.
+    func readUntilClosed(timeout: Duration) async -> (text: String, closed: Bool) {
+        var received = [UInt8]()
+        let deadline = ContinuousClock.now + timeout
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while ContinuousClock.now < deadline {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count > 0 {
+                received += buffer[..<count]
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                try? await Task.sleep(for: .milliseconds(10))
+            } else {
+                return (String(decoding: received, as: UTF8.self), true)
+            }
+        }
+        return (String(decoding: received, as: UTF8.self), false)
+    }
+}
+
+struct RawHTTPError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
