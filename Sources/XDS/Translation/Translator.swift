@@ -42,7 +42,7 @@ public enum Translator {
     /// (`http_port`, `grpc_port`; the admin port is Envoy's own, not a listener).
     ///
     /// A listener binds `proxy.host`, or 127.0.0.1 when the proxy declares none: every process of
-    /// the gateway runs on one machine and stays on loopback unless told otherwise (DESIGN.md).
+    /// the gateway runs on one machine and stays on loopback unless told otherwise (docs/design.md).
     public static func listeners(for proxy: Proxy, in state: GatewayState) -> [Envoy_Config_Listener_V3_Listener] {
         let host = proxy.host ?? defaultListenerHost
         let ports: [(ListenerKind, Int?)] = [(.http, proxy.httpPort), (.grpc, proxy.grpcPort)]

@@ -1,4 +1,4 @@
-/// Every port `logbook up` binds, by component: DESIGN.md's defaults, or free ones for a second
+/// Every port `logbook up` binds, by component: docs/design.md's defaults, or free ones for a second
 /// gateway beside the first (tests run beside `make run` this way).
 struct PortPlan: Codable, Equatable {
     struct ProxyPorts: Codable, Equatable {
