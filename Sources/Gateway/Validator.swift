@@ -107,13 +107,15 @@ enum Validator {
         for (field, value) in fields { try checkNoControls(value, at: "\(path).\(field)") }
     }
 
+    static let tokenSymbols: Set<UInt8> = Set("!#$%&'*+-.^_`|~".utf8)
+
     /// RFC 9110 tchar: what a header name (a token) is made of.
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
-        default: Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        default: tokenSymbols.contains(byte)
         }
     }
 
