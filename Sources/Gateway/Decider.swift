@@ -9,7 +9,7 @@ public enum Decider {
                 throw ValidationError(
                     code: .duplicate,
                     field: "service.name",
-                    message: "service '\(service.name)' already exists"
+                    message: "service \(ValidationError.quote(service.name)) already exists"
                 )
             }
             try Validator.check(service, at: "service")
@@ -25,11 +25,15 @@ public enum Decider {
             guard state.services[name] != nil else { throw notFound("service", name) }
             let users = state.routes.values.filter { $0.referencedServices.contains(name) }.map(\.name).sorted()
             if !users.isEmpty {
-                let list = users.map { "'\($0)'" }.joined(separator: ", ")
+                // At most five names, so the message stays short however many routes use it.
+                var list = users.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+                if users.count > 5 { list += " and \(users.count - 5) more" }
                 throw ValidationError(
                     code: .inUse,
                     field: "service",
-                    message: "service '\(name)' is still used by route\(users.count == 1 ? "" : "s") \(list)"
+                    message:
+                        "service \(ValidationError.quote(name)) is still used by route\(users.count == 1 ? "" : "s") "
+                        + list
                 )
             }
             events = [.serviceRemoved(name: name)]
@@ -37,7 +41,8 @@ public enum Decider {
         case .addRoute(let route):
             if state.routes[route.name] != nil {
                 throw ValidationError(
-                    code: .duplicate, field: "route.name", message: "route '\(route.name)' already exists")
+                    code: .duplicate, field: "route.name",
+                    message: "route \(ValidationError.quote(route.name)) already exists")
             }
             try Validator.check(route, at: "route")
             try Validator.checkReferences(of: route, services: state.services, previous: GatewayState(), at: "route")
@@ -58,13 +63,14 @@ public enum Decider {
             try Validator.check(proxy, at: "proxy")
             if state.proxies[proxy.key] != nil {
                 throw ValidationError(
-                    code: .duplicate, field: "proxy", message: "\(proxy.entity) is already registered")
+                    code: .duplicate, field: "proxy", message: "\(shown(proxy.entity)) is already registered")
             }
             events = [.proxyRegistered(proxy)]
 
         case .updateProxy(let proxy):
             guard let existing = state.proxies[proxy.key] else {
-                throw ValidationError(code: .notFound, field: "proxy", message: "\(proxy.entity) is not registered")
+                throw ValidationError(
+                    code: .notFound, field: "proxy", message: "\(shown(proxy.entity)) is not registered")
             }
             if existing == proxy { return [] }
             try Validator.check(proxy, at: "proxy")
@@ -81,7 +87,7 @@ public enum Decider {
             try requireRegistered(key, in: state)
             guard state.pins[key] != nil else {
                 throw ValidationError(
-                    code: .notFound, field: "pin", message: "\(Proxy.entity(forKey: key)) is not pinned")
+                    code: .notFound, field: "pin", message: "\(shown(Proxy.entity(forKey: key))) is not pinned")
             }
             events = [.proxyUnpinned(key: key)]
 
@@ -137,6 +143,8 @@ public enum Decider {
         guard !reason.allSatisfy(\.isWhitespace) else {
             throw .invalid("reason", "a rollback needs a reason")
         }
+        // The reason is one line of the audit trail.
+        try Validator.checkNoControls(reason, at: "reason")
         let rollback = ConfigRollback(
             targetVersion: version,
             reason: reason,
@@ -172,7 +180,8 @@ public enum Decider {
         guard target.proxies[key] != nil else {
             throw .invalid(
                 "version",
-                "\(Proxy.entity(forKey: key)) was not registered at version \(version), so it would get no listeners")
+                "\(shown(Proxy.entity(forKey: key))) was not registered at version \(version), "
+                    + "so it would get no listeners")
         }
         if state.pins[key] == version { return [] }
         return [.proxyPinned(key: key, version: version)]
@@ -181,11 +190,14 @@ public enum Decider {
     private static func requireRegistered(_ key: String, in state: GatewayState) throws(ValidationError) {
         guard state.proxies[key] != nil else {
             throw ValidationError(
-                code: .notFound, field: "proxy", message: "\(Proxy.entity(forKey: key)) is not registered")
+                code: .notFound, field: "proxy", message: "\(shown(Proxy.entity(forKey: key))) is not registered")
         }
     }
 
     private static func notFound(_ kind: String, _ name: String) -> ValidationError {
-        ValidationError(code: .notFound, field: kind, message: "\(kind) '\(name)' does not exist")
+        ValidationError(code: .notFound, field: kind, message: "\(kind) \(ValidationError.quote(name)) does not exist")
     }
+
+    /// An entity (proxy/<key>) whose key the caller gave: escaped and cut like any quoted input.
+    private static func shown(_ entity: String) -> String { ValidationError.bare(entity) }
 }

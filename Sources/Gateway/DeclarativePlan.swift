@@ -94,9 +94,11 @@ struct DeclarativePlan {
         var index: [String: Resource] = [:]
         for resource in resources {
             let name = key(resource)
-            let path = "\(kind)[\(name)]"
+            // The name is checked below; until then it is shown escaped and cut.
+            let path = "\(kind)[\(ValidationError.bare(name))]"
             guard index[name] == nil else {
-                throw ValidationError(code: .duplicate, field: path, message: "'\(name)' appears twice in \(kind)")
+                throw ValidationError(
+                    code: .duplicate, field: path, message: "\(ValidationError.quote(name)) appears twice in \(kind)")
             }
             try check(resource, path)
             index[name] = resource

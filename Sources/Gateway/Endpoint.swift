@@ -15,7 +15,8 @@ public struct Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
         let invalid = ValidationError(
             code: .invalid,
             field: "endpoint",
-            message: "invalid endpoint '\(text)': expected host:port with host an IPv4 address, [IPv6] or DNS name"
+            message: "invalid endpoint \(ValidationError.quote(text)): expected host:port with host an IPv4 address, "
+                + "[IPv6] or DNS name"
         )
         let hostPart: Substring
         let portPart: Substring

@@ -70,7 +70,8 @@ public struct Route: Codable, Equatable, Hashable, Sendable {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: decoder.codingPath,
-                    debugDescription: "route '\(name)' needs exactly one of 'service' or 'weighted'"
+                    debugDescription:
+                        "route \(ValidationError.quote(name)) needs exactly one of 'service' or 'weighted'"
                 )
             )
         }

@@ -30,7 +30,7 @@ extension Decoder {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: codingPath + [first],
-                    debugDescription: "unknown key '\(first.stringValue)'"
+                    debugDescription: "unknown key \(ValidationError.quote(first.stringValue))"
                 )
             )
         }

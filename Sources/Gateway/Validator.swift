@@ -20,7 +20,7 @@ enum Validator {
             let alphabet = node ? "[a-z0-9-._]" : "[a-z0-9-]"
             throw .invalid(
                 field,
-                "invalid name '\(name)': use \(alphabet), 1 to 63 characters, "
+                "invalid name \(ValidationError.quote(name)): use \(alphabet), 1 to 63 characters, "
                     + "starting and ending with a letter or digit"
             )
         }
@@ -80,6 +80,68 @@ enum Validator {
         guard (1...65535).contains(port) else { throw .invalid(field, "port \(port) out of range 1..65535") }
     }
 
+    // MARK: Text
+
+    /// C0 controls, DEL and C1 controls: they mean nothing in any field, can break Envoy's
+    /// configuration or a header, and would forge lines where the log is printed.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    static func checkNoControls(_ text: String, at field: String) throws(ValidationError) {
+        var offset = 0
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                let code = String(scalar.value, radix: 16, uppercase: true)
+                throw .invalid(
+                    field,
+                    "control character U+\(String(repeating: "0", count: 4 - code.count) + code) at byte \(offset) "
+                        + "is not allowed")
+            }
+            offset += scalar.utf8.count
+        }
+    }
+
+    /// Checks every string of a resource (`textFields`) for control characters.
+    static func checkNoControls(_ fields: [(field: String, value: String)], at path: String) throws(ValidationError) {
+        for (field, value) in fields { try checkNoControls(value, at: "\(path).\(field)") }
+    }
+
+    static let tokenSymbols: Set<UInt8> = Set("!#$%&'*+-.^_`|~".utf8)
+
+    /// RFC 9110 tchar: what a header name (a token) is made of.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: tokenSymbols.contains(byte)
+        }
+    }
+
+    static func isToken(_ text: some StringProtocol) -> Bool { !text.isEmpty && text.utf8.allSatisfy(isTokenByte) }
+
+    /// A header name is an RFC 9110 token; `pseudo` also takes a pseudo-header such as `:authority`.
+    static func checkHeaderName(_ name: String, at field: String, pseudo: Bool = true) throws(ValidationError) {
+        let token = pseudo && name.hasPrefix(":") ? name.dropFirst() : Substring(name)
+        guard isToken(token) else {
+            throw .invalid(
+                field,
+                "invalid header name \(ValidationError.quote(name)): a header name is a token of letters, digits "
+                    + "and !#$%&'*+-.^_`|~" + (pseudo ? " (or ':' and a token, a pseudo-header)" : ""))
+        }
+    }
+
+    /// A path Envoy matches or sends: starts with '/', and has no whitespace (a request target has none).
+    static func checkRequestPath(_ path: String, what: String, at field: String) throws(ValidationError) {
+        guard path.hasPrefix("/") else {
+            throw .invalid(field, "\(what) \(ValidationError.quote(path)) must start with '/'")
+        }
+        if path.unicodeScalars.contains(where: \.properties.isWhitespace) {
+            throw .invalid(field, "\(what) \(ValidationError.quote(path)) must not contain whitespace")
+        }
+    }
+
     // MARK: Numbers
 
     static func checkRange(
@@ -107,6 +169,7 @@ enum Validator {
     // MARK: Services
 
     static func check(_ service: Service, at path: String) throws(ValidationError) {
+        try checkNoControls(service.textFields, at: path)
         try checkName(service.name, at: "\(path).name")
         if service.endpoints.isEmpty {
             throw .invalid("\(path).endpoints", "a service needs at least one endpoint")
@@ -116,7 +179,9 @@ enum Validator {
             let field = "\(path).endpoints[\(index)]"
             guard isValidHost(endpoint.host) else {
                 throw .invalid(
-                    field, "invalid host '\(endpoint.host)': expected an IPv4 address, IPv6 address or DNS name")
+                    field,
+                    "invalid host \(ValidationError.quote(endpoint.host)): expected an IPv4 address, IPv6 address "
+                        + "or DNS name")
             }
             try checkPort(endpoint.port, at: field)
             guard seen.insert(endpoint).inserted else {
@@ -126,7 +191,7 @@ enum Validator {
         try checkRange(service.connectTimeout, oneMillisecond...oneMinute, at: "\(path).connect_timeout")
         if let check = service.healthCheck {
             let field = "\(path).health_check"
-            guard check.path.hasPrefix("/") else { throw .invalid("\(field).path", "path must start with '/'") }
+            try checkRequestPath(check.path, what: "path", at: "\(field).path")
             try checkRange(check.interval, oneMillisecond...oneHour, at: "\(field).interval")
             try checkRange(check.timeout, oneMillisecond...oneHour, at: "\(field).timeout")
             try checkRange(check.healthyThreshold, 1...Int(Int32.max), at: "\(field).healthy_threshold")
@@ -158,16 +223,32 @@ enum Validator {
         "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable",
     ]
 
-    /// Envoy compiles RE2, not ICU; NSRegularExpression is the closest check available without a C library.
+    /// Compiles the regex as Envoy will (RE2, `RegexCheck`): RE2's syntax (no lookaround, no
+    /// backreferences, no possessive or atomic groups) and Envoy's program size limit.
     static func checkRegex(_ pattern: String, at field: String) throws(ValidationError) {
-        do {
-            _ = try NSRegularExpression(pattern: pattern)
-        } catch {
-            throw .invalid(field, "invalid regular expression '\(pattern)'")
+        let bytes = pattern.utf8.count
+        guard bytes <= RegexCheck.maxPatternBytes else {
+            throw .invalid(
+                field, "regular expression of \(bytes) bytes is longer than \(RegexCheck.maxPatternBytes) bytes")
+        }
+        switch RegexCheck.compile(pattern) {
+        case .invalid(let description, let argument):
+            throw .invalid(
+                field,
+                "invalid regular expression \(ValidationError.quote(pattern)): RE2 says \(description) "
+                    + "\(ValidationError.quote(argument))")
+        case .compiled(let size) where size > RegexCheck.maxProgramSize:
+            throw .invalid(
+                field,
+                "regular expression \(ValidationError.quote(pattern)) is too complex for Envoy: its RE2 program "
+                    + "size is \(size), above Envoy's limit of \(RegexCheck.maxProgramSize) "
+                    + "(re2.max_program_size.error_level)")
+        case .compiled: break
         }
     }
 
     static func check(_ route: Route, at path: String) throws(ValidationError) {
+        try checkNoControls(route.textFields, at: path)
         try checkName(route.name, at: "\(path).name")
         try check(route.match, at: "\(path).match")
         switch route.destination {
@@ -183,7 +264,8 @@ enum Validator {
                     throw ValidationError(
                         code: .duplicate,
                         field: "\(field)[\(index)].service",
-                        message: "service '\(entry.service)' appears twice in one weighted destination"
+                        message:
+                            "service \(ValidationError.quote(entry.service)) appears twice in one weighted destination"
                     )
                 }
             }
@@ -200,7 +282,7 @@ enum Validator {
             for token in tokens where !retryOnTokens.contains(token) {
                 throw .invalid(
                     "\(field).retry_on",
-                    "unknown retry_on condition '\(token)'; expected any of "
+                    "unknown retry_on condition \(ValidationError.quote(token)); expected any of "
                         + retryOnTokens.sorted().joined(separator: ", ")
                 )
             }
@@ -213,15 +295,31 @@ enum Validator {
             if cors.allowOrigins.isEmpty {
                 throw .invalid("\(path).cors.allow_origins", "allow_origins needs at least one origin")
             }
-            for (index, origin) in cors.allowOrigins.enumerated() where origin.isEmpty {
-                throw .invalid("\(path).cors.allow_origins[\(index)]", "origin is empty")
+            for (index, origin) in cors.allowOrigins.enumerated() {
+                let field = "\(path).cors.allow_origins[\(index)]"
+                if origin.isEmpty { throw .invalid(field, "origin is empty") }
+                if origin.unicodeScalars.contains(where: \.properties.isWhitespace) {
+                    throw .invalid(field, "origin \(ValidationError.quote(origin)) must not contain whitespace")
+                }
+            }
+            for (index, method) in cors.allowMethods.enumerated() where !isToken(method) {
+                throw .invalid(
+                    "\(path).cors.allow_methods[\(index)]",
+                    "invalid method \(ValidationError.quote(method)): a method is a token such as GET")
+            }
+            for (index, header) in cors.allowHeaders.enumerated() {
+                try checkHeaderName(header, at: "\(path).cors.allow_headers[\(index)]", pseudo: false)
+            }
+            for (index, header) in cors.exposeHeaders.enumerated() {
+                try checkHeaderName(header, at: "\(path).cors.expose_headers[\(index)]", pseudo: false)
             }
             if let maxAge = cors.maxAge, maxAge.milliseconds < 0 {
                 throw .invalid("\(path).cors.max_age", "max_age must not be negative")
             }
         }
-        if let hash = route.hashPolicy, hash.header.isEmpty {
-            throw .invalid("\(path).hash_policy.header", "header name is empty")
+        if let hash = route.hashPolicy {
+            if hash.header.isEmpty { throw .invalid("\(path).hash_policy.header", "header name is empty") }
+            try checkHeaderName(hash.header, at: "\(path).hash_policy.header")
         }
         if let mirror = route.mirror {
             if mirror.service.isEmpty { throw .invalid("\(path).mirror.service", "service name is empty") }
@@ -243,21 +341,13 @@ enum Validator {
         guard chosen == 1 else {
             throw .invalid(path, "set exactly one of prefix, path or regex (found \(chosen))")
         }
-        if let prefix = match.prefix, !prefix.hasPrefix("/") {
-            throw .invalid("\(path).prefix", "prefix '\(prefix)' must start with '/'")
-        }
-        if let exactPath = match.path, !exactPath.hasPrefix("/") {
-            throw .invalid("\(path).path", "path '\(exactPath)' must start with '/'")
-        }
+        if let prefix = match.prefix { try checkRequestPath(prefix, what: "prefix", at: "\(path).prefix") }
+        if let exactPath = match.path { try checkRequestPath(exactPath, what: "path", at: "\(path).path") }
         if let regex = match.regex { try checkRegex(regex, at: "\(path).regex") }
         for (index, header) in match.headers.enumerated() {
             let field = "\(path).headers[\(index)]"
             // A leading ':' is allowed for pseudo-headers such as :authority.
-            if header.name.isEmpty || header.name.dropFirst().contains(":")
-                || header.name.contains(where: \.isWhitespace)
-            {
-                throw .invalid("\(field).name", "invalid header name '\(header.name)'")
-            }
+            try checkHeaderName(header.name, at: "\(field).name")
             let kinds = [header.exact != nil, header.prefix != nil, header.regex != nil, header.present != nil]
             guard kinds.filter({ $0 }).count == 1 else {
                 throw .invalid(field, "set exactly one of exact, prefix, regex or present")
@@ -269,13 +359,16 @@ enum Validator {
     // MARK: Proxies
 
     static func check(_ proxy: Proxy, at path: String) throws(ValidationError) {
+        try checkNoControls(proxy.textFields, at: path)
         switch (proxy.id, proxy.cluster) {
         case (let id?, nil): try checkName(id, at: "\(path).id", node: true)
         case (nil, let cluster?): try checkName(cluster, at: "\(path).cluster", node: true)
         default: throw .invalid(path, "set exactly one of id (a proxy) or cluster (a fleet)")
         }
         if let host = proxy.host, !isValidHost(host) {
-            throw .invalid("\(path).host", "invalid host '\(host)': expected an IPv4 address, IPv6 address or DNS name")
+            throw .invalid(
+                "\(path).host",
+                "invalid host \(ValidationError.quote(host)): expected an IPv4 address, IPv6 address or DNS name")
         }
         var seen: [Int: String] = [:]
         for (field, port) in proxy.declaredPorts {
@@ -316,10 +409,10 @@ enum Validator {
                 throw ValidationError(
                     code: .inUse,
                     field: "services[\(name)]",
-                    message: "service '\(name)' is still used by route '\(route.name)'"
+                    message: "service '\(name)' is still used by route \(ValidationError.quote(route.name))"
                 )
             }
-            throw .invalid(field, "unknown service '\(name)'")
+            throw .invalid(field, "unknown service \(ValidationError.quote(name))")
         }
     }
 
