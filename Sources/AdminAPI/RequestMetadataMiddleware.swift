@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LogbookCore
 
 /// Reads who is asking (`X-Actor`, `X-Request-Id`), echoes both on every answer, and turns
 /// every error into the JSON error shape. It wraps the whole router, including "no such
@@ -15,7 +16,7 @@ struct RequestMetadataMiddleware: RouterMiddleware {
         context.requestID = Self.requestID(request.headers[.requestID])
         var response: Response
         do {
-            context.actor = try Self.actor(request.headers[.actor])
+            context.actor = try Self.actor(request.headers)
             context.logger[metadataKey: "request.id"] = .string(context.requestID)
             response = try await next(request, context)
         } catch {
@@ -41,15 +42,17 @@ struct RequestMetadataMiddleware: RouterMiddleware {
         return UUID().uuidString.lowercased()
     }
 
-    static func actor(_ header: String?) throws -> String {
-        guard let header else { return "anonymous" }
-        let actor = header.trimmingCharacters(in: .whitespaces)
-        guard !actor.isEmpty, actor.count <= APILimits.maxHeaderValue,
-            actor.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
-        else {
-            throw APIError.badRequest(
-                field: "X-Actor", "must be 1-\(APILimits.maxHeaderValue) printable characters")
+    /// `X-Actor` as sent: its raw bytes must be UTF-8, because the lenient decoding of header
+    /// values would turn two different invalid actors into the same replacement characters.
+    static func actor(_ headers: HTTPFields) throws -> String {
+        guard let field = headers.first(where: { $0.name == .actor }) else { return "anonymous" }
+        guard let text = field.withUnsafeBytesOfValue({ String(validating: $0, as: UTF8.self) }) else {
+            throw APIError.badRequest(field: "X-Actor", "must be UTF-8 text")
         }
-        return actor
+        do {
+            return try ActorName.check(text, field: "X-Actor")
+        } catch let error as LogbookError {
+            throw APIError.badRequest(field: "X-Actor", error.message)
+        }
     }
 }
