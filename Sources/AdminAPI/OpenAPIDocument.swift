@@ -375,8 +375,8 @@ enum OpenAPIDocument {
     private static let boolean: JSONValue = ["type": "boolean"]
     /// Service and route names as the validator accepts them, so generated bodies reach the log.
     private static let resourceName: JSONValue = [
-        "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
-        "description": "[a-z0-9-], 1-63 characters, starting and ending alphanumeric",
+        "type": "string", "pattern": "^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$",
+        "description": "[A-Za-z0-9_.-], 1-63 characters, starting and ending with a letter or digit",
     ]
     private static let nullableString: JSONValue = ["type": ["string", "null"]]
     private static let nullableInteger: JSONValue = ["type": ["integer", "null"], "minimum": 0]

@@ -4,23 +4,26 @@ import Foundation
 enum Validator {
     // MARK: Names and hosts
 
-    /// [a-z0-9-], 1..63 characters, starting and ending alphanumeric; `extra` widens the middle alphabet.
-    static func isValidName(_ name: String, extra: Set<UInt8> = []) -> Bool {
+    /// [A-Za-z0-9_.-], 1..63 characters, starting and ending with a letter or digit: the seed's own
+    /// cluster names (`rest_service`) pass, as Envoy's cluster and route names allow, and
+    /// `/`, spaces and control characters (which break entity keys and log lines) do not.
+    static func isValidName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard (1...63).contains(bytes.count) else { return false }
-        func isAlphanumeric(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+        func isAlphanumeric(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+        }
         guard isAlphanumeric(bytes[0]), isAlphanumeric(bytes[bytes.count - 1]) else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == 0x2D || extra.contains($0) }
+        return bytes.allSatisfy { isAlphanumeric($0) || nameSymbols.contains($0) }
     }
 
-    static let nodeNameExtras: Set<UInt8> = [UInt8(ascii: "."), UInt8(ascii: "_")]
+    static let nameSymbols: Set<UInt8> = [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_")]
 
-    static func checkName(_ name: String, at field: String, node: Bool = false) throws(ValidationError) {
-        guard isValidName(name, extra: node ? nodeNameExtras : []) else {
-            let alphabet = node ? "[a-z0-9-._]" : "[a-z0-9-]"
+    static func checkName(_ name: String, at field: String) throws(ValidationError) {
+        guard isValidName(name) else {
             throw .invalid(
                 field,
-                "invalid name \(ValidationError.quote(name)): use \(alphabet), 1 to 63 characters, "
+                "invalid name \(ValidationError.quote(name)): use [A-Za-z0-9_.-], 1 to 63 characters, "
                     + "starting and ending with a letter or digit"
             )
         }
@@ -361,8 +364,8 @@ enum Validator {
     static func check(_ proxy: Proxy, at path: String) throws(ValidationError) {
         try checkNoControls(proxy.textFields, at: path)
         switch (proxy.id, proxy.cluster) {
-        case (let id?, nil): try checkName(id, at: "\(path).id", node: true)
-        case (nil, let cluster?): try checkName(cluster, at: "\(path).cluster", node: true)
+        case (let id?, nil): try checkName(id, at: "\(path).id")
+        case (nil, let cluster?): try checkName(cluster, at: "\(path).cluster")
         default: throw .invalid(path, "set exactly one of id (a proxy) or cluster (a fleet)")
         }
         if let host = proxy.host, !isValidHost(host) {

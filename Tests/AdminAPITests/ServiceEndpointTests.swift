@@ -123,7 +123,7 @@ struct ServiceEndpointTests {
                 client, harness, .post, "/services/add", json: Fixture.service("a", timeout: "999s"),
                 status: .badRequest, code: "invalid", field: "service.connect_timeout")
             try await expectRejected(
-                client, harness, .post, "/services/add", json: Fixture.service("Bad_Name"), status: .badRequest,
+                client, harness, .post, "/services/add", json: Fixture.service("bad name"), status: .badRequest,
                 code: "invalid")
         }
     }

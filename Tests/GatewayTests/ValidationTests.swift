@@ -28,16 +28,23 @@ struct ValidationTests {
         return refusal(.registerService(candidate), on: base)
     }
 
-    @Test("names must be lowercase alphanumerics and dashes, 1 to 63 characters")
+    @Test("names are letters, digits, '_', '.' and '-', 1 to 63, starting and ending with a letter or digit")
     func names() {
-        for bad in ["", "-a", "a-", "Rest", "a_b", "a.b", String(repeating: "a", count: 64)] {
+        let refused = [
+            "", "-a", "a-", "_a", "a.", "a/b", "a b", "a\tb", "a:b", "é", String(repeating: "a", count: 64),
+        ]
+        for bad in refused {
             let error = serviceRefusal { $0.name = bad }
             #expect(error?.code == .invalid, "\(bad)")
             #expect(error?.field == "service.name")
         }
-        #expect(serviceRefusal { $0.name = "a" } == nil)
-        #expect(serviceRefusal { $0.name = String(repeating: "a", count: 63) } == nil)
-        #expect(Validator.isValidName("proxy-1.a_b", extra: Validator.nodeNameExtras))
+        // The seed's own cluster names, and Envoy's usual ones, pass.
+        for good in [
+            "a", "rest_service", "graphql_service", "grpc_service", "Rest", "api.v2", String(repeating: "a", count: 63),
+        ] {
+            #expect(serviceRefusal { $0.name = good } == nil, "\(good)")
+        }
+        #expect(Validator.isValidName("proxy-1.a_b"))
     }
 
     @Test("endpoints need valid hosts, ports 1..65535, and at least one entry")
@@ -142,7 +149,7 @@ struct ValidationTests {
             ("route.retry_policy.per_try_timeout", { $0.retryPolicy = RetryPolicy(perTryTimeout: .zero) }),
             ("route.cors.allow_origins", { $0.cors = CorsPolicy(allowOrigins: []) }),
             ("route.mirror.percent", { $0.mirror = RequestMirror(service: "shadow", percent: 101) }),
-            ("route.name", { $0.name = "API" }),
+            ("route.name", { $0.name = "api/v2" }),
         ]
         for (field, change) in cases {
             let error = routeRefusal(change)

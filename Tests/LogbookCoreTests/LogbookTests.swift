@@ -33,7 +33,7 @@ struct LogbookTests {
             (.removeService(name: "rest-api"), .inUse),
             (.removeService(name: "nope"), .notFound),
             (.addRoute(route("dangling", to: "missing")), .invalid),
-            (.registerService(service("Bad_Name")), .invalid),
+            (.registerService(service("bad/name")), .invalid),
         ]
         for (command, code) in refusals {
             let error = await #expect(throws: LogbookError.self) { try await logbook.execute(command) }
