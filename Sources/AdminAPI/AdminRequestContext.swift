@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// The per-request context: Hummingbird's core storage plus who is asking, filled in by
 /// `RequestMetadataMiddleware` before any handler runs.
@@ -9,8 +10,12 @@ public struct AdminRequestContext: Hummingbird.RequestContext {
     /// From `X-Request-Id`, or generated; stored in the envelope and echoed back.
     var requestID = ""
 
+    /// The connection, so an answer that must end it (`APIError.closesConnection`) can.
+    let channel: any Channel
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
     }
 
     /// Bodies over 1 MiB are refused with 413 before they are decoded.

@@ -6,9 +6,8 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Hummingbird's HTTP/1.1 channel with the deadlines of `ConnectionLimits`: a request head must
-/// be complete `requestHeadTimeout` after its first byte, its body `requestBodyTimeout` after the
-/// head, and an answer carrying `Connection: close` (a refused oversized body, a malformed
-/// chunk) closes the connection instead of reading the rest of what the client sends.
+/// be complete `requestHeadTimeout` after its first byte, and its body `requestBodyTimeout` after
+/// the head.
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
@@ -50,7 +49,7 @@ extension HTTPServerBuilder {
 /// event loop, so nothing here is touched from two threads.
 final class RequestClock {
     let limits: ConnectionLimits
-    /// True between a response's end and the next request's head.
+    /// True between a request's end and the next request's head.
     var awaitingHead = true
     var deadline: Scheduled<Void>?
 
@@ -94,15 +93,12 @@ final class RequestBytesHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 }
 
-/// Moves the deadline from head to body, clears it at the body's end, and closes the connection
-/// after an answer that says `Connection: close`.
-final class RequestPartsHandler: ChannelDuplexHandler, RemovableChannelHandler {
+/// Moves the deadline from head to body and clears it at the body's end. It only reads: the
+/// answers pass by untouched (a handler that re-wrote them here stalled keep-alive clients).
+final class RequestPartsHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
     private var clock = RequestClock(limits: ConnectionLimits())
-    private var closeAfterResponse = false
 
     func handlerAdded(context: ChannelHandlerContext) {
         if let bytes = try? context.pipeline.syncOperations.handler(type: RequestBytesHandler.self) {
@@ -119,6 +115,7 @@ final class RequestPartsHandler: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case .end:
             clock.disarm()
+            clock.awaitingHead = true
         }
         context.fireChannelRead(data)
     }
@@ -129,25 +126,4 @@ final class RequestPartsHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireErrorCaught(error)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .head(let head):
-            if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
-            context.write(data, promise: promise)
-        case .body:
-            context.write(data, promise: promise)
-        case .end:
-            clock.awaitingHead = true
-            if closeAfterResponse {
-                clock.disarm()
-                let channel = context.channel
-                context.writeAndFlush(data).whenComplete { result in
-                    promise?.completeWith(result)
-                    channel.close(promise: nil)
-                }
-            } else {
-                context.write(data, promise: promise)
-            }
-        }
-    }
 }

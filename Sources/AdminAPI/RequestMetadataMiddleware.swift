@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LogbookCore
+import NIOCore
 
 /// Reads who is asking (`X-Actor`, `X-Request-Id`), echoes both on every answer, and turns
 /// every error into the JSON error shape. It wraps the whole router, including "no such
@@ -23,6 +24,11 @@ struct RequestMetadataMiddleware: RouterMiddleware {
             let answer = APIError(error)
             if answer.status == .internalServerError {
                 context.logger.error("unmapped error: \(String(describing: error))")
+            }
+            if answer.closesConnection {
+                // Hummingbird's way to end a connection after the answer in flight, instead of
+                // reading the rest of a 100 MB body or resyncing on broken framing.
+                context.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
             }
             response = answer.response()
         }
