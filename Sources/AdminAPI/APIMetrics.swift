@@ -4,6 +4,7 @@ import Gateway
 import LogbookCore
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The API's metrics, recorded through swift-metrics into one Prometheus registry that
 /// `GET /metrics` renders.
@@ -19,6 +20,10 @@ public final class APIMetrics: Sendable {
     private let head: CoreMetrics.Gauge
     private let version: CoreMetrics.Gauge
     private let streams: CoreMetrics.Meter
+    private let rejecting: CoreMetrics.Gauge
+    /// Run at each render, to set gauges from state kept elsewhere.
+    private let collectors = Mutex<[UInt64: @Sendable () -> Void]>([:])
+    private let nextCollector = Atomic<UInt64>(0)
 
     static let appendLatencyLabel = "logbook_append_duration_seconds"
 
@@ -36,6 +41,7 @@ public final class APIMetrics: Sendable {
         head = CoreMetrics.Gauge(label: "logbook_log_head", factory: factory)
         version = CoreMetrics.Gauge(label: "logbook_config_version", factory: factory)
         streams = CoreMetrics.Meter(label: "logbook_event_streams_active", factory: factory)
+        rejecting = CoreMetrics.Gauge(label: "logbook_xds_proxies_rejecting", factory: factory)
     }
 
     /// The one registry of a `logbook serve` process; the first use bootstraps `MetricsSystem`.
@@ -74,9 +80,44 @@ public final class APIMetrics: Sendable {
     func streamOpened() { streams.increment() }
     func streamClosed() { streams.decrement() }
 
+    /// One NACK an xDS stream received, by resource type (CDS, EDS, LDS, RDS): every NACK
+    /// counts, including repeats the log does not record.
+    public func recordNack(type: String) {
+        CoreMetrics.Counter(label: "logbook_xds_nacks_total", dimensions: [("type", type)], factory: factory)
+            .increment()
+    }
+
+    /// Proxies connected now whose newest NACK stands (`NodeStatus.rejecting`): they run
+    /// without the configuration they were last sent for that type.
+    public func recordRejectingProxies(_ count: Int) {
+        rejecting.record(Int64(count))
+    }
+
+    /// Observations of xDS clients the log did not get: `reason` is `coalesced` (replaced by a
+    /// newer one while the node was over its budget) or `dropped` (unstorable, or the buffer full).
+    public func recordObservationsDiscarded(_ count: Int, reason: String) {
+        guard count > 0 else { return }
+        CoreMetrics.Counter(
+            label: "logbook_xds_observations_discarded_total", dimensions: [("reason", reason)], factory: factory
+        ).increment(by: Int64(count))
+    }
+
+    /// Runs `collect` before each render (to set gauges from state kept elsewhere) until the
+    /// answer is passed to `removeCollector`.
+    public func addCollector(_ collect: @escaping @Sendable () -> Void) -> UInt64 {
+        let id = nextCollector.add(1, ordering: .relaxed).newValue
+        collectors.withLock { $0[id] = collect }
+        return id
+    }
+
+    public func removeCollector(_ id: UInt64) {
+        _ = collectors.withLock { $0.removeValue(forKey: id) }
+    }
+
     /// The Prometheus text exposition of everything recorded so far.
     public func render() -> [UInt8] {
-        registry.emitToBuffer()
+        for collect in collectors.withLock({ Array($0.values) }) { collect() }
+        return registry.emitToBuffer()
     }
 }
 

@@ -33,10 +33,13 @@ struct NodeStatusAnswer: Encodable {
     @Nullable var runningVersion: String?
     @Nullable var runningSince: String?
     @Nullable var lastNack: Rejection?
+    /// True while the node is connected and its newest NACK (`last_nack`) stands: no ACK of that
+    /// type since, so it runs without the configuration it was last sent for that type.
+    let rejecting: Bool
     @Nullable var pinnedVersion: UInt64?
 
     enum CodingKeys: String, CodingKey {
-        case connected, acked
+        case connected, acked, rejecting
         case nodeCluster = "node_cluster"
         case connectedSince = "connected_since"
         case disconnectedAt = "disconnected_at"
@@ -58,6 +61,7 @@ struct NodeStatusAnswer: Encodable {
         runningVersion = status?.runningVersion
         runningSince = status?.runningSince.map(Timestamp.iso8601)
         lastNack = status?.lastNack.map(Rejection.init)
+        rejecting = status?.rejecting ?? false
         self.pinnedVersion = pinnedVersion
     }
 }
@@ -69,10 +73,12 @@ struct FleetStatusAnswer: Encodable {
     var connected = 0
     /// Connected members by the version they run; "none" before their first ACK.
     var runningVersions: [String: Int] = [:]
+    /// Connected members whose newest NACK stands (see `NodeStatusAnswer.rejecting`).
+    var rejecting = 0
     @Nullable var pinnedVersion: UInt64? = nil
 
     enum CodingKeys: String, CodingKey {
-        case members, connected
+        case members, connected, rejecting
         case runningVersions = "running_versions"
         case pinnedVersion = "pinned_version"
     }
@@ -81,6 +87,7 @@ struct FleetStatusAnswer: Encodable {
         members += 1
         guard member.connected else { return }
         connected += 1
+        if member.rejecting { rejecting += 1 }
         runningVersions[member.runningVersion ?? "none", default: 0] += 1
     }
 }

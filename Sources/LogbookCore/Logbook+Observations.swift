@@ -10,7 +10,7 @@ extension Logbook {
     /// id cannot be stored are dropped, and over-long fields cut (`ProxyObservation.storable`).
     /// It records what it is given: `ObservationRecorder` is the one that drops repeats.
     public func record(_ observations: [ProxyObservation]) async throws {
-        let events = ProxyObservation.events(observations.compactMap(\.storable))
+        let events = ProxyObservation.events(observations.map(\.withNackMessageCut).compactMap(\.storable))
         guard !events.isEmpty else { return }
         _ = try await append(events, context: RequestContext(actor: Self.observationActor))
     }
@@ -21,6 +21,9 @@ extension Logbook {
             if let board { return board }
             // Under the lock: appends that complete meanwhile wait, then skip what this fold saw.
             var folded = ProxyStatusBoard()
+            // Registered nodes are never forgotten; the fold sees no configuration events, so it
+            // learns them from the state (appends that land meanwhile register them again).
+            folded.setRegistered(state.proxies.keys)
             try foldObservations(into: &folded, through: store.head)
             board = folded
             return folded
@@ -63,5 +66,29 @@ extension Logbook {
     {
         let target = try projection.state(at: min(version, store.head))
         return try await execute(.pinProxy(key: key, version: version, target: target), context: context)
+    }
+}
+
+extension ProxyObservation {
+    /// A NACK's message is cut to this many UTF-8 bytes, marker included: Envoy's details can
+    /// quote a whole resource, and a client can make up a new message per request.
+    public static let maxNackMessageBytes = 1024
+
+    /// The observation with a NACK message longer than `maxNackMessageBytes` cut on a character
+    /// boundary and marked `… [truncated from N bytes]`.
+    public var withNackMessageCut: ProxyObservation {
+        guard case .nacked(let node, let typeURL, let version, let message) = self,
+            message.utf8.count > Self.maxNackMessageBytes
+        else { return self }
+        let marker = " … [truncated from \(message.utf8.count) bytes]"
+        var cut = ""
+        var bytes = 0
+        for character in message {
+            let size = character.utf8.count
+            if bytes + size > Self.maxNackMessageBytes - marker.utf8.count { break }
+            cut.append(character)
+            bytes += size
+        }
+        return .nacked(node: node, typeURL: typeURL, version: version, message: cut + marker)
     }
 }

@@ -45,6 +45,11 @@ public struct NodeStatus: Sendable, Equatable {
     public private(set) var lastNack: ProxyRejection?
     /// Whether `lastNack` came in this connection, so a repeat of it is no news.
     private var nackedSinceConnect = false
+    /// True while the node is connected and its newest NACK stands: it came in this connection and
+    /// no ACK of that type since moved the node to another version. The version it rejected is
+    /// what the server sends it now (a rejected content is not sent again until it changes), so
+    /// the node runs without the configuration it was last given for that type.
+    public private(set) var rejecting = false
 
     public init(id: String) {
         self.id = id
@@ -65,24 +70,29 @@ public struct NodeStatus: Sendable, Equatable {
             connectedSince = time
             acked = [:]
             nackedSinceConnect = false
+            rejecting = false
             setRunning(nil, at: time)
         case .disconnected:
             guard connected else { return false }
             connected = false
+            rejecting = false
             disconnectedAt = time
             setRunning(nil, at: time)
         case .acked(_, let typeURL, let version):
             if acked[typeURL] == version { return false }
             acked[typeURL] = version
+            if rejecting, lastNack?.typeURL == typeURL { rejecting = false }
             setRunning(Self.largest(acked) ?? version, at: time)
         case .nacked(_, let typeURL, let version, let message):
-            if nackedSinceConnect, let last = lastNack, last.typeURL == typeURL, last.version == version,
+            if nackedSinceConnect, rejecting || !connected, let last = lastNack, last.typeURL == typeURL,
+                last.version == version,
                 last.message == message
             {
                 return false
             }
             lastNack = ProxyRejection(typeURL: typeURL, version: version, message: message, at: time)
             nackedSinceConnect = true
+            rejecting = connected
         }
         lastSeen = time
         return true

@@ -1,7 +1,7 @@
 import AdminAPI
 import Gateway
-import Logging
 import LogbookCore
+import Logging
 import ServiceLifecycle
 import Synchronization
 import XDS
@@ -27,19 +27,25 @@ public enum LogbookServer {
         let store = SnapshotStore(state: served, hook: configuration.translationHook) { try projection.state(at: $0) }
         let parts = Parts(store: store, recorder: recorder)
         let ports = PortRendezvous { await onRunning($0, parts) }
+        let metrics = APIMetrics.process
+        let collector = metrics.addCollector(XDSMetricsCollector(recorder: recorder, metrics: metrics).collect)
+        defer { metrics.removeCollector(collector) }
         let api = buildApplication(
-            logbook: logbook, configuration: configuration.api, metrics: .process,
+            logbook: logbook, configuration: configuration.api, metrics: metrics,
             envoyConfig: SnapshotConfigSource(store: store)
         ) { await ports.http($0) }
         let xds = XDSServer(
             host: configuration.xdsHost, port: configuration.xdsPort,
-            service: AggregatedDiscoveryService(store: store, observer: ObservationBridge(recorder: recorder))
+            service: AggregatedDiscoveryService(
+                store: store, observer: ObservationBridge(recorder: recorder, metrics: metrics))
         ) { await ports.xds($0) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: RecorderService(recorder: recorder)), .init(service: xds), .init(service: api),
         ]
         // A frozen server (replay) serves one version; otherwise the projector follows the log.
-        if configuration.frozenVersion == nil { services.append(.init(service: Projector(logbook: logbook, store: store))) }
+        if configuration.frozenVersion == nil {
+            services.append(.init(service: Projector(logbook: logbook, store: store)))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -67,7 +73,31 @@ struct RecorderService: ServiceLifecycle.Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await recorder.run() }
-        try? await recorder.flush()
+        try? await recorder.flush(releasingAll: true)
+    }
+}
+
+/// Sets the xDS gauges and counters that come from the recorder, before each `/metrics` render.
+final class XDSMetricsCollector: Sendable {
+    let recorder: ObservationRecorder
+    let metrics: APIMetrics
+    /// The recorder's totals at the last render: counters advance by the difference.
+    private let reported = Mutex<(coalesced: Int, dropped: Int)>((0, 0))
+
+    init(recorder: ObservationRecorder, metrics: APIMetrics) {
+        self.recorder = recorder
+        self.metrics = metrics
+    }
+
+    func collect() {
+        metrics.recordRejectingProxies(recorder.rejectingCount)
+        let (coalesced, dropped) = reported.withLock { reported in
+            let now = (coalesced: recorder.coalescedCount, dropped: recorder.droppedCount)
+            defer { reported = now }
+            return (now.coalesced - reported.coalesced, now.dropped - reported.dropped)
+        }
+        metrics.recordObservationsDiscarded(coalesced, reason: "coalesced")
+        metrics.recordObservationsDiscarded(dropped, reason: "dropped")
     }
 }
 

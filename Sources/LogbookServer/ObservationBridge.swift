@@ -1,18 +1,25 @@
+import AdminAPI
 import Gateway
 import LogbookCore
+import Logging
 import Synchronization
 import XDS
 
-/// Hands what the xDS server sees to the recorder, which batches it into observation events.
+/// Hands what the xDS server sees to the recorder, which batches it into observation events,
+/// counts NACKs in the metrics and logs streams closed for not reading.
 ///
 /// A node is connected while it has at least one stream: an Envoy that reconnects before its old
 /// stream is torn down has two for a moment, and the old one ending must not mark it disconnected.
 final class ObservationBridge: StreamObserver {
     let recorder: ObservationRecorder
+    let metrics: APIMetrics?
+    let logger: Logger
     private let streams = Mutex<[String: Int]>([:])
 
-    init(recorder: ObservationRecorder) {
+    init(recorder: ObservationRecorder, metrics: APIMetrics? = nil, logger: Logger = Logger(label: "logbook.xds")) {
         self.recorder = recorder
+        self.metrics = metrics
+        self.logger = logger
     }
 
     func connected(_ node: NodeIdentity) {
@@ -40,6 +47,12 @@ final class ObservationBridge: StreamObserver {
     }
 
     func nacked(_ node: NodeIdentity, type: ResourceType, version: String, message: String) {
+        metrics?.recordNack(type: type.shortName)
         recorder.record(.nacked(node: node.id, typeURL: type.typeURL, version: version, message: message))
+    }
+
+    func stalled(_ node: NodeIdentity, after: Duration) {
+        logger.warning(
+            "closed the ADS stream of node '\(node.id)' (cluster '\(node.cluster)'): it read no response for \(after)")
     }
 }

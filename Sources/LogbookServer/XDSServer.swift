@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import NIOCore
 import ServiceLifecycle
 import XDS
 
@@ -17,6 +18,14 @@ struct XDSServer: Service {
         // Find half-open connections (a proxy host that vanished) in under a minute, not two hours.
         config.connection.keepalive.time = .seconds(30)
         config.connection.keepalive.timeout = .seconds(10)
+        // A stream whose client stopped reading holds its pending response: close it in time.
+        let stallTimeout = service.limits.stallTimeout
+        config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(
+                    StalledStreamCloser(timeout: TimeAmount(stallTimeout)), position: .first)
+            }
+        }
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: host, port: port), transportSecurity: .plaintext, config: config)
         let server = GRPCServer(transport: transport, services: [service])
@@ -28,5 +37,58 @@ struct XDSServer: Service {
             try await gracefulShutdown()
             server.beginGracefulShutdown()
         }
+    }
+}
+
+/// Closes an HTTP/2 stream that stays unwritable for `timeout`: its client has not read enough
+/// of what was sent to take the pending response, and gRPC would hold that response (and the
+/// status that would follow it) for as long as the client waits. A status cannot overtake the
+/// data queued before it, so the stream is reset (RST_STREAM) after `StalledStreamError` is
+/// raised into it, which tells the ADS loop why (it logs the node) before it ends.
+final class StalledStreamCloser: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = Any
+    typealias InboundOut = Any
+
+    let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if !context.channel.isWritable { arm(context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { disarm() } else { arm(context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        guard deadline == nil else { return }
+        let timeout = self.timeout
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            let context = loopBound.value
+            guard context.channel.isActive else { return }
+            let seconds = Duration.nanoseconds(timeout.nanoseconds)
+            context.fireErrorCaught(StalledStreamError(after: seconds))
+            context.close(mode: .all, promise: nil)
+        }
+    }
+
+    private func disarm() {
+        deadline?.cancel()
+        deadline = nil
     }
 }

@@ -8,15 +8,24 @@ import Synchronization
 /// Each stream runs one loop that takes, in order, the node's requests and "the snapshot
 /// changed" signals. Signals coalesce: a stream that is still writing when several versions
 /// land sees only the newest when it comes back, so a slow proxy stalls nobody and never gets
-/// the versions in between. An Envoy sends about one request per response, so the requests
-/// waiting in a stream's inbox stay few.
+/// the versions in between.
+///
+/// What a stream that does not read can hold is bounded (`StreamLimits`): requests are read
+/// ahead of the loop only while fewer than `inbox` wait (past that, gRPC stops reading and HTTP/2
+/// flow control stops the client), responses are encoded one at a time just before their write,
+/// so a blocked write holds one response. A stream whose client has not read for
+/// `stallTimeout` (its HTTP/2 stream stayed unwritable that long) is closed by the transport,
+/// which raises `StalledStreamError` into it (the server's wiring does): the loop reports it
+/// (`StreamObserver.stalled`) and ends, and what gRPC buffered for the stream is freed.
 public struct AggregatedDiscoveryService: RegistrableRPCService {
     private let store: SnapshotStore
     private let observer: any StreamObserver
+    public let limits: StreamLimits
 
-    public init(store: SnapshotStore, observer: any StreamObserver) {
+    public init(store: SnapshotStore, observer: any StreamObserver, limits: StreamLimits = .standard) {
         self.store = store
         self.observer = observer
+        self.limits = limits
     }
 
     public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
@@ -55,8 +64,8 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
                     try? store.snapshot(for: node, at: version)
                 }
             },
-            receive: { session, request, snapshot in session.receive(request, snapshot: snapshot).map(\.wire) },
-            update: { session, snapshot in session.update(snapshot: snapshot).map(\.wire) })
+            receive: { session, request, snapshot in session.receive(request, snapshot: snapshot).map(\.encoder) },
+            update: { session, snapshot in session.update(snapshot: snapshot).map(\.encoder) })
     }
 
     func delta(
@@ -66,65 +75,158 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
         try await serve(
             requests: requests, writer: writer, node: { NodeIdentity(id: $0.node.id, cluster: $0.node.cluster) },
             makeSession: { DeltaSession(node: $0, observer: observer) },
-            receive: { session, request, snapshot in session.receive(request, snapshot: snapshot).map(\.wire) },
-            update: { session, snapshot in session.update(snapshot: snapshot).map(\.wire) })
+            receive: { session, request, snapshot in session.receive(request, snapshot: snapshot).map(\.encoder) },
+            update: { session, snapshot in session.update(snapshot: snapshot).map(\.encoder) })
     }
 
-    /// The stream loop shared by both variants; only the session type differs.
+    /// The stream loop shared by both variants; only the session type differs. Responses come
+    /// as encoders, run just before their write, so a stream blocked in a write holds one
+    /// encoded response however many the session answered.
     private func serve<Request: Sendable, Session>(
         requests: some AsyncSequence<Request, any Error> & Sendable,
         writer: RPCWriter<WireResponse>,
         node identify: (Request) -> NodeIdentity,
         makeSession: (NodeIdentity) -> Session,
-        receive: (inout Session, Request, NodeSnapshot) -> [WireResponse],
-        update: (inout Session, NodeSnapshot) -> [WireResponse]
+        receive: (inout Session, Request, NodeSnapshot) -> [ResponseEncoder],
+        update: (inout Session, NodeSnapshot) -> [ResponseEncoder]
     ) async throws {
         let (inbox, feed) = AsyncStream<Inbound<Request>>.makeStream()
+        let gate = InboxGate(capacity: limits.inbox)
         let signal = ChangeSignal(feed: feed)
+        // Set when the transport closes the stream for not reading (`StalledStreamError`).
+        let stalled = StallNote()
         var stream: (node: NodeIdentity, session: Session, watch: WatchToken)?
         defer {
+            gate.close()
             if let stream {
                 stream.watch.cancel()
+                if let after = stalled.after { observer.stalled(stream.node, after: after) }
                 observer.disconnected(stream.node)
             }
         }
         // A server shutting down cancels the RPC rather than the task: end the loop then too.
-        try await withRPCCancellationHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        for try await request in requests { feed.yield(.request(request)) }
-                    } catch {}
-                    feed.yield(.closed)
-                }
-            for await message in inbox {
-                let responses: [WireResponse]
-                switch message {
-                case .request(let request):
-                    if stream == nil {
-                        // Only the first request is sure to carry the node (rule 3).
-                        let node = identify(request)
-                        observer.connected(node)
-                        stream = (node, makeSession(node), store.watch { signal.raise() })
+        do {
+            try await withRPCCancellationHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            // Read ahead only while the inbox has room: past it gRPC stops reading
+                            // and HTTP/2 flow control holds the client back.
+                            for try await request in requests {
+                                guard await gate.enter() else { break }
+                                feed.yield(.request(request))
+                            }
+                        } catch let error as StalledStreamError {
+                            stalled.after = error.after
+                        } catch {}
+                        feed.yield(.closed)
                     }
-                    guard let node = stream?.node else { continue }
-                    let snapshot = store.snapshot(for: node)
-                    responses = receive(&stream!.session, request, snapshot)
-                case .changed:
-                    signal.lower()
-                    guard let node = stream?.node else { continue }
-                    let snapshot = store.snapshot(for: node)
-                    responses = update(&stream!.session, snapshot)
-                case .closed:
-                    group.cancelAll()
-                    return
+                    for await message in inbox {
+                        let responses: [ResponseEncoder]
+                        switch message {
+                        case .request(let request):
+                            gate.leave()
+                            if stream == nil {
+                                // Only the first request is sure to carry the node (rule 3).
+                                let node = identify(request)
+                                observer.connected(node)
+                                stream = (node, makeSession(node), store.watch { signal.raise() })
+                            }
+                            guard let node = stream?.node else { continue }
+                            let snapshot = store.snapshot(for: node)
+                            responses = receive(&stream!.session, request, snapshot)
+                        case .changed:
+                            signal.lower()
+                            guard let node = stream?.node else { continue }
+                            let snapshot = store.snapshot(for: node)
+                            responses = update(&stream!.session, snapshot)
+                        case .closed:
+                            group.cancelAll()
+                            return
+                        case .cancelled:
+                            // The RPC was cancelled. When the transport did it for stalling, the
+                            // reason reaches the reader just after: give it a moment to see it.
+                            gate.close()
+                            group.addTask { try? await Task.sleep(for: .milliseconds(100)) }
+                            _ = try await group.next()
+                            group.cancelAll()
+                            return
+                        }
+                        for encode in responses { try await writer.write(encode()) }
+                    }
                 }
-                for response in responses { try await writer.write(response) }
+            } onCancelRPC: {
+                feed.yield(.cancelled)
             }
-            }
-        } onCancelRPC: {
-            feed.yield(.closed)
+        } catch {
+            // A write into a stream the transport closed for stalling fails; say why.
+            if let after = stalled.after { throw Self.stalledError(after: after) }
+            throw error
         }
+        if let after = stalled.after { throw Self.stalledError(after: after) }
+    }
+
+    /// The status a stalled stream ends with (if the client reads it at all).
+    static func stalledError(after: Duration) -> RPCError {
+        RPCError(
+            code: .resourceExhausted,
+            message: "the stream read no response for \(after): closed to free what it holds; reconnect and read")
+    }
+}
+
+/// Encodes one response when it is about to be written.
+struct ResponseEncoder: Sendable {
+    let encode: @Sendable () -> WireResponse
+
+    func callAsFunction() -> WireResponse { encode() }
+}
+
+extension StateOfTheWorldResponse {
+    var encoder: ResponseEncoder { ResponseEncoder { wire } }
+}
+
+extension DeltaResponse {
+    var encoder: ResponseEncoder { ResponseEncoder { wire } }
+}
+
+/// How much one ADS stream may hold, and for how long.
+public struct StreamLimits: Sendable, Equatable {
+    /// Requests read from the client ahead of the stream loop. An Envoy sends about one request
+    /// per response, so a handful is plenty; 16 leaves room for a burst of subscriptions.
+    public var inbox: Int
+    /// A stream that stays unwritable this long (its client read too little of the pending
+    /// response to drain it) is closed. A write blocks only while the stream is unwritable, so
+    /// no write waits longer.
+    public var stallTimeout: Duration
+
+    public init(inbox: Int, stallTimeout: Duration) {
+        self.inbox = max(inbox, 1)
+        self.stallTimeout = stallTimeout
+    }
+
+    /// 16 requests; 60 seconds, well past any pause of a live Envoy (a loaded one applies a
+    /// large update in seconds) and short enough that a client that never reads frees its
+    /// memory within a minute.
+    public static let standard = StreamLimits(inbox: 16, stallTimeout: .seconds(60))
+}
+
+/// Raised into a stream by the transport when it closes the stream because its client has not
+/// read for `after`: the stream loop reports it (`StreamObserver.stalled`) and ends.
+public struct StalledStreamError: Error, Sendable {
+    public let after: Duration
+
+    public init(after: Duration) {
+        self.after = after
+    }
+}
+
+/// Why the transport ended a stream, if for stalling.
+private final class StallNote: Sendable {
+    private let value = Mutex<Duration?>(nil)
+
+    var after: Duration? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }
 
@@ -132,7 +234,69 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
 private enum Inbound<Request: Sendable>: Sendable {
     case request(Request)
     case changed
+    /// The client's requests ended.
     case closed
+    /// The RPC was cancelled (server shutdown, stream reset, a stall).
+    case cancelled
+}
+
+/// The inbox's bound: the reader takes a place before it hands the loop a request, the loop
+/// gives it back when it takes the request. One reader waits at a time.
+private final class InboxGate: Sendable {
+    private struct State {
+        var free: Int
+        var waiter: CheckedContinuation<Void, Never>?
+        var closed = false
+    }
+
+    private let state: Mutex<State>
+
+    init(capacity: Int) {
+        state = Mutex(State(free: capacity))
+    }
+
+    /// Waits for a place; false when the gate is closed (the stream ends).
+    func enter() async -> Bool {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let proceed = state.withLock { state -> Bool in
+                    if state.closed { return true }
+                    if state.free > 0 {
+                        state.free -= 1
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if proceed { continuation.resume() }
+            }
+            return !state.withLock { $0.closed }
+        } onCancel: {
+            close()
+        }
+    }
+
+    /// Gives a place back.
+    func leave() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.free += 1
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    func close() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.closed = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
 }
 
 /// At most one pending "changed" per stream: the bounded send queue.

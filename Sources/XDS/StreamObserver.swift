@@ -7,4 +7,11 @@ public protocol StreamObserver: Sendable {
     func acked(_ node: NodeIdentity, type: ResourceType, version: String)
     /// The node rejected `version` of `type`, with Envoy's message.
     func nacked(_ node: NodeIdentity, type: ResourceType, version: String, message: String)
+    /// The node's stream is being closed because it read no response for `after`
+    /// (`StreamLimits.stallTimeout`); `disconnected` follows.
+    func stalled(_ node: NodeIdentity, after: Duration)
+}
+
+extension StreamObserver {
+    public func stalled(_ node: NodeIdentity, after: Duration) {}
 }
