@@ -65,6 +65,70 @@ public struct EnvelopeRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// An idempotency key's first answer as one JSON Lines record. Export writes these after the
+/// envelopes and import stores them, so a request retried against a restored log is replayed
+/// instead of appended twice. The envelopes do not carry the key, so without these lines (an
+/// export from before they existed) an import has no keys to replay.
+public struct IdempotencyKeyRecord: Codable, Sendable, Equatable {
+    public var idempotencyKey: String
+    /// The first and last sequence the request wrote; absent when it held no events.
+    public var sequences: [UInt64]?
+    public var head: UInt64
+    public var recordedAtMs: Int64
+    /// The request's fingerprint, in hex.
+    public var digest: String
+
+    enum CodingKeys: String, CodingKey {
+        case sequences, head, digest
+        case idempotencyKey = "idempotency_key"
+        case recordedAtMs = "recorded_at_ms"
+    }
+
+    public init(key: String, _ record: IdempotencyRecord) {
+        idempotencyKey = key
+        sequences = record.sequences.map { [$0.lowerBound, $0.upperBound] }
+        head = record.head
+        recordedAtMs = record.recordedAt
+        digest = Hex.encode(record.requestDigest)
+    }
+
+    /// The record this line describes; throws naming the field that does not parse.
+    public func record() throws(EventLogError) -> IdempotencyRecord {
+        guard let requestDigest = Hex.decode(digest) else {
+            throw EventLogError(.invalidEvent, "digest: not hex digits")
+        }
+        var range: ClosedRange<UInt64>?
+        if let sequences {
+            guard sequences.count == 2, sequences[0] >= 1, sequences[0] <= sequences[1], sequences[1] <= head else {
+                throw EventLogError(.invalidEvent, "sequences: must be [first, last] with 1 <= first <= last <= head")
+            }
+            range = sequences[0]...sequences[1]
+        }
+        return IdempotencyRecord(sequences: range, head: head, recordedAt: recordedAtMs, requestDigest: requestDigest)
+    }
+}
+
+/// One line of an export: an envelope, or (with an `idempotency_key` field) a key's first answer.
+enum TransferLine: Decodable {
+    case envelope(EnvelopeRecord)
+    case idempotency(IdempotencyKeyRecord)
+
+    private struct Probe: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        if try decoder.container(keyedBy: Probe.self).contains(Probe(stringValue: "idempotency_key")) {
+            self = .idempotency(try IdempotencyKeyRecord(from: decoder))
+        } else {
+            self = .envelope(try EnvelopeRecord(from: decoder))
+        }
+    }
+}
+
 public enum Hex {
     public static func encode(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)

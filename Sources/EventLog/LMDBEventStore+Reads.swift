@@ -62,7 +62,7 @@ extension LMDBEventStore {
                             try $0.map { try EnvelopeFormat.decode($0) }
                         })
                 else { return true }
-                if matches(envelope, query) { found.append(envelope) }
+                if query.matches(envelope) { found.append(envelope) }
                 return found.count < limit
             }
             if let entity = query.entity {
@@ -75,18 +75,6 @@ extension LMDBEventStore {
         }
         let next = found.count == limit ? found.last?.sequence : nil
         return EventPage(envelopes: found, nextCursor: next)
-    }
-
-    private func matches(_ envelope: Envelope, _ query: EventQuery) -> Bool {
-        if let cursor = query.cursor {
-            if query.descending ? envelope.sequence >= cursor : envelope.sequence <= cursor { return false }
-        }
-        if let since = query.since, envelope.recordedAt < since { return false }
-        if let until = query.until, envelope.recordedAt >= until { return false }
-        if let types = query.types, !types.contains(envelope.type) { return false }
-        if let actor = query.actor, envelope.actor != actor { return false }
-        if let kinds = query.kinds, !kinds.contains(envelope.kind) { return false }
-        return true
     }
 
     /// Keys are `prefix` + big-endian sequence; visits sequences past the cursor in order.

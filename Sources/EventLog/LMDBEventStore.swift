@@ -47,8 +47,7 @@ public final class LMDBEventStore: EventStore {
     let tables: Tables
     let options: EventLogOptions
     let chain: Mutex<ChainHead>
-    let subscribers = Mutex<[UInt64: AsyncStream<UInt64>.Continuation]>([:])
-    private let subscriberCounter = Atomic<UInt64>(0)
+    let subscribers = SubscriberRegistry()
     let writer: LogWriter
     let writeFailure = Mutex<(error: EventLogError, diskFull: Bool)?>(nil)
     /// Held for the store's life unless it is read-only.
@@ -109,18 +108,11 @@ public final class LMDBEventStore: EventStore {
         writer.close()
     }
 
-    func nextSubscriberID() -> UInt64 {
-        subscriberCounter.add(1, ordering: .relaxed).newValue
-    }
-
     /// Finishes queued writes and stops the writer thread. Later appends fail with `.closed`.
     public func close() {
         writer.close()
         writerLock?.release()
-        subscribers.withLock { subscribers in
-            for continuation in subscribers.values { continuation.finish() }
-            subscribers.removeAll()
-        }
+        subscribers.finishAll()
     }
 
     public var head: UInt64 { chain.withLock { $0.sequence } }
@@ -150,12 +142,6 @@ public final class LMDBEventStore: EventStore {
     }
 
     static let readOnlyError = EventLogError(.readOnly, "the log was opened read-only")
-
-    public func append(_ request: AppendRequest) async throws -> AppendResult {
-        try await withCheckedThrowingContinuation { continuation in
-            enqueue(request) { continuation.resume(with: $0) }
-        }
-    }
 
     public func saveCheckpoint(sequence: UInt64, state: [UInt8]) async throws {
         guard !options.readOnly else { throw Self.readOnlyError }
@@ -378,7 +364,15 @@ enum Chain {
     /// only the checksum and key).
     static func check(_ entry: Entry, after previous: Envelope?) throws(EventLogError) -> Envelope {
         let key = StorageKeys.trailingSequence(entry.key)
-        let envelope = try EnvelopeFormat.decode(entry.value)
+        return try check(entry.value, storedAs: key, after: previous)
+    }
+
+    /// Decodes the envelope stored as event `key` and checks its checksum, its sequence and its
+    /// link to `previous` (nil: only the checksum and sequence). Every store's verify uses it.
+    static func check(
+        _ bytes: UnsafeRawBufferPointer, storedAs key: UInt64, after previous: Envelope?
+    ) throws(EventLogError) -> Envelope {
+        let envelope = try EnvelopeFormat.decode(bytes)
         guard envelope.sequence == key else {
             throw EventLogError(.corrupt, "stored under key \(key) but says it is event \(envelope.sequence)")
         }

@@ -61,7 +61,7 @@ func numberedPayload(_ number: Int) -> [UInt8] {
 
 /// Appends `count` events one request each, with payloads `numberedPayload(first)` onwards.
 @discardableResult
-func appendNumbered(_ store: LMDBEventStore, count: Int, from first: Int = 1) async throws -> [AppendResult] {
+func appendNumbered(_ store: any EventStore, count: Int, from first: Int = 1) async throws -> [AppendResult] {
     var results = [AppendResult]()
     for number in first..<(first + count) {
         results.append(
@@ -74,7 +74,7 @@ func appendNumbered(_ store: LMDBEventStore, count: Int, from first: Int = 1) as
 }
 
 /// Every envelope of the log, in order, read back one by one.
-func allEnvelopes(_ store: LMDBEventStore) throws -> [Envelope] {
+func allEnvelopes(_ store: any EventStore) throws -> [Envelope] {
     guard store.head > 0 else { return [] }
     return try (1...store.head).map { try #require(try store.envelope(at: $0)) }
 }
