@@ -1,6 +1,6 @@
 # Logbook: two commands for a fresh machine.
 #   make run   – install what is needed, build, start the whole gateway (logbook up, foreground; Ctrl-C stops it)
-#   make test  – install what is needed, build, run the whole test suite, then fuzz the API
+#   make test  – install what is needed, build, run the whole test suite, fuzz the API, then probe it with hostile input
 # Every step is idempotent.
 
 SWIFT      ?= swift
@@ -25,11 +25,13 @@ REPLICAS ?= 1
 run: deps build
 	$(SCRATCH_PATH)/debug/logbook up --config ops/gateway.yaml --data-dir $(DATA_DIR) --replicas $(REPLICAS)
 
-# Swift tests, then schemathesis against the live server's /openapi.json (tools/api-fuzz).
+# Swift tests, schemathesis against the live server's /openapi.json (tools/api-fuzz), then the
+# hostile-input suite against a live server, the CLI and the declarative file (tools/hostile-probe).
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
 	$(SWIFT) test --skip-build --disable-xctest $(SWIFT_BUILD_FLAGS)
 	SCRATCH_PATH=$(SCRATCH_PATH) tools/api-fuzz
+	SCRATCH_PATH=$(SCRATCH_PATH) $(PYTHON) tools/hostile-probe
 
 # Release build; writes machine-readable results to $(BENCH_OUT), $(BENCH_API_OUT) and
 # $(BENCH_XDS_OUT) and prints them. The xDS section opens up to 10,000 ADS streams on loopback.
