@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LogbookCore
+import NIOCore
 import NIOHTTP1
 
 /// An error answer: the HTTP status and the `{"error": {"code", "message", "field"}}` body.
@@ -27,7 +28,7 @@ struct APIError: Error, HTTPResponseError, Sendable {
 
     /// After a body the server will not read (too large, or malformed framing) the connection
     /// is closed, rather than reading what is left of a 100 MB upload or resyncing on garbage.
-    var closesConnection: Bool { status == .contentTooLarge || code == "malformed_http" }
+    var closesConnection: Bool { status == .contentTooLarge || code == "malformed_http" || code == "connection_lost" }
 
     static func badRequest(field: String?, _ message: String) -> APIError {
         APIError(.badRequest, code: "bad_input", field: field, message)
@@ -47,6 +48,11 @@ struct APIError: Error, HTTPResponseError, Sendable {
         case let error as any HTTPResponseError:
             // Hummingbird's own refusals, such as NIOTooManyBytesError for a body over the limit.
             self.init(status: error.status, detail: nil)
+        case is IOError, is ChannelError:
+            // The client went away mid-request (a reset, a closed socket): nobody reads this answer,
+            // and it is the client's doing, not a server fault to log as one.
+            self.init(
+                .badRequest, code: "connection_lost", field: "body", "the connection ended before the request was read")
         case let error as HTTPParserError:
             // Broken chunked framing or an unknown transfer coding, found while reading the body.
             self.init(.badRequest, code: "malformed_http", field: "body", "the request is not valid HTTP/1.1: \(error)")

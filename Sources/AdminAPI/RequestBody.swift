@@ -48,10 +48,17 @@ struct RequestBody: Sendable {
     }
 
     /// `application/json`, with or without parameters, or any `+json` type.
+    /// `application/json` (or `application/*+json`), with no charset or UTF-8: JSON is UTF-8
+    /// (RFC 8259), and a body declared as another encoding would be read as something else.
     private static func isJSON(_ value: String) -> Bool {
-        let media = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-        let type = media.trimmingCharacters(in: .whitespaces).lowercased()
-        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+        let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let type = parts.first ?? ""
+        guard type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) else {
+            return false
+        }
+        return parts.dropFirst().allSatisfy { parameter in
+            !parameter.hasPrefix("charset=") || ["charset=utf-8", "charset=\"utf-8\""].contains(parameter)
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 /// Validates a command against the current state and returns the events it produces (none for a no-op).
 public enum Decider {
+    static let maxReasonLength = 1000
+
     public static func decide(_ command: GatewayCommand, state: GatewayState) throws(ValidationError) -> [GatewayEvent]
     {
         let events: [GatewayEvent]
@@ -143,8 +145,11 @@ public enum Decider {
         guard !reason.allSatisfy(\.isWhitespace) else {
             throw .invalid("reason", "a rollback needs a reason")
         }
-        // The reason is one line of the audit trail.
+        // The reason is one line of the audit trail, and it is read by people.
         try Validator.checkNoControls(reason, at: "reason")
+        guard reason.count <= Self.maxReasonLength else {
+            throw .invalid("reason", "a rollback reason is at most \(Self.maxReasonLength) characters")
+        }
         let rollback = ConfigRollback(
             targetVersion: version,
             reason: reason,

@@ -229,6 +229,8 @@ enum Validator {
     /// Compiles the regex as Envoy will (RE2, `RegexCheck`): RE2's syntax (no lookaround, no
     /// backreferences, no possessive or atomic groups) and Envoy's program size limit.
     static func checkRegex(_ pattern: String, at field: String) throws(ValidationError) {
+        // Envoy's RegexMatcher.regex has min_len 1: an empty one is NACKed.
+        guard !pattern.isEmpty else { throw .invalid(field, "a regular expression must not be empty") }
         let bytes = pattern.utf8.count
         guard bytes <= RegexCheck.maxPatternBytes else {
             throw .invalid(

@@ -5,8 +5,11 @@ import Foundation
 public enum ActorName {
     public static let maxLength = 200
 
+    /// U+FFFD is refused too: it is what invalid UTF-8 in a header becomes on the way in, and two
+    /// different invalid names must not become the same actor.
     public static func isValid(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= maxLength && !name.unicodeScalars.contains(where: TextSafety.isControl)
+        !name.isEmpty && name.count <= maxLength
+            && !name.unicodeScalars.contains { TextSafety.isControl($0) || $0 == "\u{FFFD}" }
     }
 
     /// `name`, trimmed, or a `LogbookError` naming `field`.
@@ -14,7 +17,8 @@ public enum ActorName {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard isValid(trimmed) else {
             throw LogbookError(
-                .badInput, field: field, "must be 1-\(maxLength) printable characters (no control characters)")
+                .badInput, field: field,
+                "must be 1-\(maxLength) printable characters of valid UTF-8 (no control characters)")
         }
         return trimmed
     }

@@ -12,8 +12,9 @@ public struct DeclarativeFile: Sendable {
     /// SHA-256 of the file's bytes, in hex.
     public let sourceHash: String
 
-    /// Far above a gateway of 10,000 services; a larger file is refused before it is parsed.
-    public static let maxFileBytes = 16 << 20
+    /// About 50,000 services (a gateway of 10,000 is under 1 MiB); a larger file is refused before
+    /// it is parsed, so reading one never takes more than seconds.
+    public static let maxFileBytes = 4 << 20
 
     public init(path: String) throws {
         var isDirectory: ObjCBool = false
@@ -43,12 +44,9 @@ public struct DeclarativeFile: Sendable {
             // before anything expands them.
             let parser = try Parser(yaml: text)
             let root = try withExtendedLifetime(parser) { try parser.singleRoot() } ?? ""
-            if let anchored = Self.firstAnchored(root) {
-                let at = anchored.mark.map { "\($0.line):\($0.column)" } ?? "?"
-                throw LogbookError(
-                    .badInput, field: "file",
-                    "\(path):\(at): anchors and aliases (&name, *name) are not accepted in a gateway file: "
-                        + "write each value out (they let a small file expand without bound)")
+            if let (node, problem) = Self.firstUnacceptable(root) {
+                let at = node.mark.map { "\($0.line):\($0.column)" } ?? "?"
+                throw LogbookError(.badInput, field: "file", "\(path):\(at): \(problem)")
             }
             config = try YAMLDecoder().decode(DeclarativeConfig.self, from: root)
         } catch let error as LogbookError {
@@ -70,15 +68,25 @@ extension DeclarativeFile {
             .badInput, field: "file", "\(path) is \(size) bytes; a gateway file may be at most \(maxFileBytes) bytes")
     }
 
-    /// The first node, in document order, that defines an anchor or is an alias.
-    static func firstAnchored(_ node: Node) -> Node? {
-        if node.anchor != nil { return node }
+    static let anchorProblem =
+        "anchors and aliases (&name, *name) are not accepted in a gateway file: write each value out "
+        + "(they let a small file expand without bound)"
+    static let keyProblem = "a key must be a plain string, not a list or a mapping"
+
+    /// The first node, in document order, that a gateway file may not hold: an anchor or alias, or a
+    /// key that is a list or a mapping (which the decoder would silently skip).
+    static func firstUnacceptable(_ node: Node) -> (Node, String)? {
+        if node.anchor != nil { return (node, anchorProblem) }
         switch node {
-        case .alias: return node
+        case .alias: return (node, anchorProblem)
         case .scalar: return nil
-        case .sequence(let sequence): return sequence.lazy.compactMap(firstAnchored).first
+        case .sequence(let sequence): return sequence.lazy.compactMap(firstUnacceptable).first
         case .mapping(let mapping):
-            return mapping.lazy.compactMap { firstAnchored($0.key) ?? firstAnchored($0.value) }.first
+            for (key, value) in mapping {
+                if key.scalar == nil { return (key, keyProblem) }
+                if let found = firstUnacceptable(key) ?? firstUnacceptable(value) { return found }
+            }
+            return nil
         }
     }
 

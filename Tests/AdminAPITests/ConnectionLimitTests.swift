@@ -121,3 +121,24 @@ struct ConnectionLimitTests {
         }
     }
 }
+
+extension ConnectionLimitTests {
+    @Test("a client that resets mid-body gets no 500: it is a lost connection, not a server fault")
+    func resetMidBody() async throws {
+        try await withLiveServer(limits: Self.short) { port, harness in
+            for _ in 0..<5 {
+                let connection = try RawHTTPConnection(port: port)
+                #expect(
+                    await connection.send(
+                        "POST /services/add HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 1000\r\n\r\n{\"name\""))
+                connection.reset()
+            }
+            // The server is unharmed and appended nothing.
+            let prompt = try RawHTTPConnection(port: port)
+            #expect(await prompt.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            #expect(await prompt.readUntilClosed(timeout: .seconds(3)).text.hasPrefix("HTTP/1.1 200"))
+            #expect(harness.head == 0)
+        }
+    }
+}

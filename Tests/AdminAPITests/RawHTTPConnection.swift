@@ -31,6 +31,13 @@ final class RawHTTPConnection {
         close(socket)
     }
 
+    /// Ends the connection with a TCP reset, as a client that crashed mid-request does.
+    func reset() {
+        var linger = Foundation.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Foundation.linger>.size))
+        shutdown(socket, Int32(SHUT_RDWR))
+    }
+
     /// Sends `bytes` within `timeout`; false once the server has closed the connection or stopped reading.
     @discardableResult
     func send(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async -> Bool {

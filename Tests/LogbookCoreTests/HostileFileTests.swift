@@ -43,7 +43,7 @@ struct HostileFileTests {
         #expect(try eventCount(data) == 10)
     }
 
-    @Test("a file over 16 MiB is refused before it is parsed")
+    @Test("a file over 4 MiB is refused before it is parsed")
     func hugeFile() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path + "/huge.yaml"
@@ -103,5 +103,18 @@ struct HostileFileTests {
         #expect(TextSafety.escaped("\u{1B}[2J") == "\\u{1b}[2J")
         #expect(TextSafety.escaped("\u{85}next") == "\\u{85}next")
         #expect(TextSafety.escaped("plain: ünïcode ✓") == "plain: ünïcode ✓")
+    }
+}
+
+extension HostileFileTests {
+    @Test("a key that is a list or a mapping is refused with its line, not skipped as a no-op")
+    func complexKey() throws {
+        let dir = try TemporaryDirectory()
+        for (index, text) in ["? [a, b]\n: c\n", "services:\n  - name: a\n    ? {x: 1}\n    : y\n"].enumerated() {
+            let path = dir.path + "/key-\(index).yaml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let output = try runLogbook(["apply", path, "--data-dir", dir.path + "/data"])
+            expectOneLineError(output, mentions: "a key must be a plain string")
+        }
     }
 }
