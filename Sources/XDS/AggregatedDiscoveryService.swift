@@ -127,7 +127,7 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
                         case .request(let request):
                             gate.leave()
                             if stream == nil {
-                                // Only the first request is sure to carry the node (rule 3).
+                                // Only the first request is sure to carry the node (docs/xds-protocol.md, rule 3).
                                 let node = identify(request)
                                 observer.connected(node)
                                 stream = (node, makeSession(node), store.watch { signal.raise() })

@@ -13,8 +13,9 @@ struct DeltaResponse: Sendable {
     }
 }
 
-/// The protocol state of one delta ADS stream (xds-rules.md 14-20): per resource, the version
-/// the client holds, so each response carries only what differs. Pure, like the SotW session.
+/// The protocol state of one delta ADS stream: docs/xds-protocol.md, rules 14-20 ("rule N" below is
+/// that file's rule N). Per resource, the version the client holds, so each response carries only
+/// what differs. Pure, like the SotW session.
 struct DeltaSession {
     private struct TypeState {
         var started = false

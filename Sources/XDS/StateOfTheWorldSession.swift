@@ -12,8 +12,9 @@ struct StateOfTheWorldResponse: Sendable {
     }
 }
 
-/// The protocol state of one SotW ADS stream (xds-rules.md 1-13, 21). Pure: requests and
-/// snapshots in, responses out, observations to the observer. No I/O, so tests drive it directly.
+/// The protocol state of one SotW ADS stream: docs/xds-protocol.md, rules 1-13 and 21-22 ("rule N"
+/// below is that file's rule N). Pure: requests and snapshots in, responses out, observations to
+/// the observer. No I/O, so tests drive it directly.
 struct StateOfTheWorldSession {
     /// Per type: what the node asked for, and what it was last sent and accepted.
     private struct TypeState {

@@ -56,7 +56,8 @@ import Testing
         let second = try s.update(snapshot: v2)[0].wire.sotw.nonce
         #expect(first != second)
         // An answer to the first response arrives late: ignored, no ACK recorded for it.
-        #expect(s.receive(sotwRequest(.route, names: ["http", "grpc"], version: "1", nonce: first), snapshot: v2).isEmpty)
+        #expect(
+            s.receive(sotwRequest(.route, names: ["http", "grpc"], version: "1", nonce: first), snapshot: v2).isEmpty)
         #expect(observer.all == [.acked("proxy-1", .route, "1")])
     }
 
@@ -68,7 +69,7 @@ import Testing
         _ = s.receive(sotwRequest(.endpoint, names: ["a", "c"], version: "1", nonce: nonce), snapshot: v1)
         // Adding an unrelated cluster does not concern this subscription.
         #expect(s.update(snapshot: FakeSnapshot.make(version: 2, clusters: ["a": 1, "b": 1, "d": 1])).isEmpty)
-        // The requested "c" appears: it is sent (rule 11).
+        // The requested "c" appears: it is sent (docs/xds-protocol.md, rule 11).
         let v3 = FakeSnapshot.make(version: 3, clusters: ["a": 1, "b": 1, "c": 1])
         #expect(try s.update(snapshot: v3).map { try $0.wire.sotw.names } == [["a", "c"]])
     }
@@ -92,7 +93,9 @@ import Testing
     @Test func updatePushesOnlyChangedTypesInOrderAndEndpointsAfterClusters() throws {
         var s = session(RecordingObserver())
         var nonces: [ResourceType: String] = [:]
-        for (type, names) in [(ResourceType.cluster, [String]()), (.endpoint, ["a", "b"]), (.listener, []), (.route, ["http"])] {
+        for (type, names) in [
+            (ResourceType.cluster, [String]()), (.endpoint, ["a", "b"]), (.listener, []), (.route, ["http"]),
+        ] {
             nonces[type] = try s.receive(sotwRequest(type, names: names), snapshot: v1)[0].wire.sotw.nonce
             _ = s.receive(sotwRequest(type, names: names, version: "1", nonce: nonces[type]!), snapshot: v1)
         }
@@ -100,11 +103,12 @@ import Testing
         let routeOnly = FakeSnapshot.make(
             version: 2, clusters: ["a": 1, "b": 1], routes: ["http": ["b"]], listeners: ["listener_http": "http"])
         #expect(try s.update(snapshot: routeOnly).map { try $0.wire.sotw.typeURL } == [ResourceType.route.typeURL])
-        // A cluster changes: CDS, then EDS although endpoints are unchanged (rule 13).
+        // A cluster changes: CDS, then EDS although endpoints are unchanged (docs/xds-protocol.md, rule 13).
         let clusterChange = FakeSnapshot.make(
             version: 3, clusters: ["a": 2, "b": 1], routes: ["http": ["b"]], listeners: ["listener_http": "http"])
         let out = s.update(snapshot: clusterChange)
-        #expect(try out.map { try $0.wire.sotw.typeURL } == [ResourceType.cluster.typeURL, ResourceType.endpoint.typeURL])
+        #expect(
+            try out.map { try $0.wire.sotw.typeURL } == [ResourceType.cluster.typeURL, ResourceType.endpoint.typeURL])
         #expect(Set(try out.map { try $0.wire.sotw.nonce }).count == 2)
     }
 
@@ -124,14 +128,17 @@ import Testing
         let observer = RecordingObserver()
         let v5 = FakeSnapshot.make(version: 5, clusters: ["a": 1, "b": 1], routes: ["http": ["a"]])
         var s = session(observer, past: [1: v1])
-        let out = try s.receive(sotwRequest(.route, names: ["http"], version: "1"), snapshot: v5).map { try $0.wire.sotw }
+        let out = try s.receive(sotwRequest(.route, names: ["http"], version: "1"), snapshot: v5).map {
+            try $0.wire.sotw
+        }
         #expect(out.map(\.versionInfo) == ["1"])
         #expect(out.map(\.names) == [["http"]])
         // An unrelated change later pushes nothing for this subscription.
         let nonce = out[0].nonce
         _ = s.receive(sotwRequest(.route, names: ["http"], version: "1", nonce: nonce), snapshot: v5)
-        #expect(s.update(snapshot: FakeSnapshot.make(version: 6, clusters: ["a": 1, "b": 2], routes: ["http": ["a"]]))
-            .filter { $0.type == .route }.isEmpty)
+        #expect(
+            s.update(snapshot: FakeSnapshot.make(version: 6, clusters: ["a": 1, "b": 2], routes: ["http": ["a"]]))
+                .filter { $0.type == .route }.isEmpty)
     }
 
     @Test func aReconnectedNodeKeepsClustersItsOldRoutesUseUntilNewRoutesAreLive() throws {
@@ -149,7 +156,10 @@ import Testing
     @Test func reconnectingNodeWithOldContentGetsTheCurrentVersion() throws {
         let v5 = FakeSnapshot.make(version: 5, clusters: ["a": 9])
         var s = session(RecordingObserver(), past: [1: v1])
-        #expect(try s.receive(sotwRequest(.cluster, version: "1"), snapshot: v5).map { try $0.wire.sotw.versionInfo } == ["5"])
+        #expect(
+            try s.receive(sotwRequest(.cluster, version: "1"), snapshot: v5).map { try $0.wire.sotw.versionInfo } == [
+                "5"
+            ])
         var unknown = session(RecordingObserver())
         #expect(try unknown.receive(sotwRequest(.cluster, version: "zz"), snapshot: v5).count == 1)
     }
