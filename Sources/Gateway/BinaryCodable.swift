@@ -1,6 +1,10 @@
-/// A value with a hand-written binary form (the hot path of folding avoids Codable).
-public protocol BinaryCodable {
+/// A value with a hand-written binary form that it writes.
+public protocol BinaryEncodable {
     func encode(to writer: inout BinaryWriter)
+}
+
+/// A value with a hand-written binary form (the hot path of folding avoids Codable).
+public protocol BinaryCodable: BinaryEncodable {
     init(from reader: inout BinaryReader) throws(PayloadError)
     /// The same as `init(from:)`, as a function: the readers call this one, because building the
     /// value as a return value lets the optimizer move it (a delegating `init` copied it).
@@ -13,16 +17,41 @@ extension BinaryCodable {
     }
 }
 
+extension String: BinaryCodable {
+    public func encode(to writer: inout BinaryWriter) { writer.writeString(self) }
+    public init(from reader: inout BinaryReader) throws(PayloadError) { self = try reader.readString() }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> String {
+        try reader.readString()
+    }
+}
+
+extension Array: BinaryEncodable where Element: BinaryEncodable {
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeArray(self) { writer, value in value.encode(to: &writer) }
+    }
+}
+
+extension Array: BinaryCodable where Element: BinaryCodable {
+    public init(from reader: inout BinaryReader) throws(PayloadError) { self = try reader.readArray() }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> [Element] {
+        try reader.readArray()
+    }
+}
+
 extension BinaryWriter {
-    public mutating func write<T: BinaryCodable>(_ value: T) {
+    public mutating func write<T: BinaryEncodable>(_ value: T) {
         value.encode(to: &self)
     }
 
-    public mutating func write<T: BinaryCodable>(_ value: T?) {
+    public mutating func write<T: BinaryEncodable>(_ value: T?) {
         writeOptional(value) { writer, value in value.encode(to: &writer) }
     }
 
-    public mutating func write<T: BinaryCodable>(_ values: [T]) {
+    public mutating func write<T: BinaryEncodable>(_ values: [T]) {
         writeArray(values) { writer, value in value.encode(to: &writer) }
     }
 }

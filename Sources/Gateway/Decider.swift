@@ -121,11 +121,12 @@ public enum Decider {
                 return try Validator.checkPortCollisions(proxies.values.sorted { $0.key < $1.key })
             case .serviceRemoved:
                 return  // `decide` refused it already if a route uses the service
-            case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .declarativeConfigApplied,
-                .proxyPinned, .proxyUnpinned, .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked:
-                return
-            case .configRolledBack:
-                break
+            case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .proxyPinned, .proxyUnpinned:
+                return  // none of these can leave a reference dangling or make ports collide
+            case let event where !event.changesConfiguration:
+                return  // observations and the declarative marker
+            default:
+                break  // a rollback, or a type without a shortcut here: check the whole next state
             }
         }
         var next = state

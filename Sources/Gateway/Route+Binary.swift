@@ -258,16 +258,25 @@ enum RouteRateLimits {
     }
 }
 
-extension Route {
-    /// A RouteAdded or RouteChanged payload: the route, then its rate limit when it has one.
-    func encodeAsPayload(to writer: inout BinaryWriter) {
-        writer.write(self)
-        if let rateLimit { writer.write(rateLimit) }
+/// A RouteAdded or RouteChanged payload: the route, then its rate limit when it has one.
+struct RouteEvent: BinaryCodable, Encodable {
+    var route: Route
+
+    init(_ route: Route) { self.route = route }
+
+    init(from reader: inout BinaryReader) throws(PayloadError) { self = try Self.decode(from: &reader) }
+
+    func encode(to writer: inout BinaryWriter) {
+        writer.write(route)
+        if let rateLimit = route.rateLimit { writer.write(rateLimit) }
     }
 
-    static func decodePayload(from reader: inout BinaryReader) throws(PayloadError) -> Route {
-        var route = try decode(from: &reader)
+    static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RouteEvent {
+        var route = try Route.decode(from: &reader)
         if !reader.isAtEnd { route.rateLimit = try RateLimit.decode(from: &reader) }
-        return route
+        return RouteEvent(route)
     }
+
+    /// The JSON is the route's own.
+    func encode(to encoder: Encoder) throws { try route.encode(to: encoder) }
 }
