@@ -4,22 +4,22 @@ public protocol BinaryEncodable {
 }
 
 /// A value with a hand-written binary form (the hot path of folding avoids Codable).
+///
+/// A conforming type writes `encode` and `decode`; `init(from:)` is derived. `decode` reads into
+/// locals and returns one memberwise-built value: assigning the fields of `self` one by one (or
+/// delegating to `self.init`) made the optimizer copy and destroy the whole value once per decode.
 public protocol BinaryCodable: BinaryEncodable {
-    init(from reader: inout BinaryReader) throws(PayloadError)
-    /// The same as `init(from:)`, as a function: the readers call this one, because building the
-    /// value as a return value lets the optimizer move it (a delegating `init` copied it).
     static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self
 }
 
 extension BinaryCodable {
-    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self {
-        try Self(from: &reader)
+    public init(from reader: inout BinaryReader) throws(PayloadError) {
+        self = try Self.decode(from: &reader)
     }
 }
 
 extension String: BinaryCodable {
     public func encode(to writer: inout BinaryWriter) { writer.writeString(self) }
-    public init(from reader: inout BinaryReader) throws(PayloadError) { self = try reader.readString() }
 
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> String {
@@ -34,8 +34,6 @@ extension Array: BinaryEncodable where Element: BinaryEncodable {
 }
 
 extension Array: BinaryCodable where Element: BinaryCodable {
-    public init(from reader: inout BinaryReader) throws(PayloadError) { self = try reader.readArray() }
-
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> [Element] {
         try reader.readArray()

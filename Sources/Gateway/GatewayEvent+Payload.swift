@@ -9,13 +9,13 @@ extension ConfigRollback: BinaryCodable {
         if RouteRateLimits.any(in: upsertedRoutes) { RouteRateLimits.write(upsertedRoutes, to: &writer) }
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        targetVersion = try reader.readVarUInt()
-        reason = try reader.readString()
-        upsertedServices = try reader.readArray(Service.self)
-        removedServices = try reader.readStrings()
-        upsertedRoutes = try reader.readArray(Route.self)
-        removedRoutes = try reader.readStrings()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ConfigRollback {
+        let targetVersion = try reader.readVarUInt()
+        let reason = try reader.readString()
+        let upsertedServices = try reader.readArray(Service.self)
+        let removedServices = try reader.readStrings()
+        var upsertedRoutes = try reader.readArray(Route.self)
+        let removedRoutes = try reader.readStrings()
         if !reader.isAtEnd {
             let names = Set(upsertedRoutes.map(\.name))
             var limits: [String: RateLimit] = [:]
@@ -28,6 +28,9 @@ extension ConfigRollback: BinaryCodable {
                 upsertedRoutes[index].rateLimit = limits[upsertedRoutes[index].name]
             }
         }
+        return ConfigRollback(
+            targetVersion: targetVersion, reason: reason, upsertedServices: upsertedServices,
+            removedServices: removedServices, upsertedRoutes: upsertedRoutes, removedRoutes: removedRoutes)
     }
 }
 
@@ -37,9 +40,9 @@ extension DeclarativeApplied: BinaryCodable {
         writer.writeString(summary)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        sourceHash = try reader.readString()
-        summary = try reader.readString()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> DeclarativeApplied {
+        let sourceHash = try reader.readString()
+        return DeclarativeApplied(sourceHash: sourceHash, summary: try reader.readString())
     }
 }
 
@@ -49,9 +52,9 @@ extension ConnectedNode: BinaryCodable {
         writer.writeString(cluster)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        id = try reader.readString()
-        cluster = try reader.readString()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ConnectedNode {
+        let id = try reader.readString()
+        return ConnectedNode(id: id, cluster: try reader.readString())
     }
 }
 
@@ -62,10 +65,10 @@ extension ProxyAck: BinaryCodable {
         writer.writeStrings(nodes)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        typeURL = try reader.readString()
-        version = try reader.readString()
-        nodes = try reader.readStrings()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ProxyAck {
+        let typeURL = try reader.readString()
+        let version = try reader.readString()
+        return ProxyAck(typeURL: typeURL, version: version, nodes: try reader.readStrings())
     }
 }
 
@@ -77,11 +80,11 @@ extension ProxyNack: BinaryCodable {
         writer.writeStrings(nodes)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        typeURL = try reader.readString()
-        version = try reader.readString()
-        message = try reader.readString()
-        nodes = try reader.readStrings()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ProxyNack {
+        let typeURL = try reader.readString()
+        let version = try reader.readString()
+        let message = try reader.readString()
+        return ProxyNack(typeURL: typeURL, version: version, message: message, nodes: try reader.readStrings())
     }
 }
 
@@ -122,13 +125,6 @@ struct PinPayload: BinaryCodable, Encodable {
         writer.writeString(key)
         writer.writeVarUInt(version)
     }
-
-    init(key: String, version: UInt64) {
-        self.key = key
-        self.version = version
-    }
-
-    init(from reader: inout BinaryReader) throws(PayloadError) { self = try Self.decode(from: &reader) }
 
     static func decode(from reader: inout BinaryReader) throws(PayloadError) -> PinPayload {
         let key = try reader.readString()
