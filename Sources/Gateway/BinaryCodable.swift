@@ -1,28 +1,55 @@
-/// A value with a hand-written binary form (the hot path of folding avoids Codable).
-public protocol BinaryCodable {
+/// A value with a hand-written binary form that it writes.
+public protocol BinaryEncodable {
     func encode(to writer: inout BinaryWriter)
-    init(from reader: inout BinaryReader) throws(PayloadError)
-    /// The same as `init(from:)`, as a function: the readers call this one, because building the
-    /// value as a return value lets the optimizer move it (a delegating `init` copied it).
+}
+
+/// A value with a hand-written binary form (the hot path of folding avoids Codable).
+///
+/// A conforming type writes `encode` and `decode`; `init(from:)` is derived. `decode` reads into
+/// locals and returns one memberwise-built value: assigning the fields of `self` one by one (or
+/// delegating to `self.init`) made the optimizer copy and destroy the whole value once per decode.
+public protocol BinaryCodable: BinaryEncodable {
     static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self
 }
 
 extension BinaryCodable {
-    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self {
-        try Self(from: &reader)
+    public init(from reader: inout BinaryReader) throws(PayloadError) {
+        self = try Self.decode(from: &reader)
+    }
+}
+
+extension String: BinaryCodable {
+    public func encode(to writer: inout BinaryWriter) { writer.writeString(self) }
+
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> String {
+        try reader.readString()
+    }
+}
+
+extension Array: BinaryEncodable where Element: BinaryEncodable {
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeArray(self) { writer, value in value.encode(to: &writer) }
+    }
+}
+
+extension Array: BinaryCodable where Element: BinaryCodable {
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> [Element] {
+        try reader.readArray()
     }
 }
 
 extension BinaryWriter {
-    public mutating func write<T: BinaryCodable>(_ value: T) {
+    public mutating func write<T: BinaryEncodable>(_ value: T) {
         value.encode(to: &self)
     }
 
-    public mutating func write<T: BinaryCodable>(_ value: T?) {
+    public mutating func write<T: BinaryEncodable>(_ value: T?) {
         writeOptional(value) { writer, value in value.encode(to: &writer) }
     }
 
-    public mutating func write<T: BinaryCodable>(_ values: [T]) {
+    public mutating func write<T: BinaryEncodable>(_ values: [T]) {
         writeArray(values) { writer, value in value.encode(to: &writer) }
     }
 }

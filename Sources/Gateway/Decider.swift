@@ -6,101 +6,129 @@ public enum Decider {
     {
         let events: [GatewayEvent]
         switch command {
-        case .registerService(let service):
-            if state.services[service.name] != nil {
-                throw ValidationError(
-                    code: .duplicate,
-                    field: "service.name",
-                    message: "service \(ValidationError.quote(service.name)) already exists"
-                )
-            }
-            try Validator.check(service, at: "service")
-            events = [.serviceRegistered(service)]
-
-        case .updateService(let service):
-            guard let existing = state.services[service.name] else { throw notFound("service", service.name) }
-            if existing == service { return [] }
-            try Validator.check(service, at: "service")
-            events = [.serviceUpdated(service)]
-
-        case .removeService(let name):
-            guard state.services[name] != nil else { throw notFound("service", name) }
-            let users = state.routes.values.filter { $0.referencedServices.contains(name) }.map(\.name).sorted()
-            if !users.isEmpty {
-                // At most five names, so the message stays short however many routes use it.
-                var list = users.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
-                if users.count > 5 { list += " and \(users.count - 5) more" }
-                throw ValidationError(
-                    code: .inUse,
-                    field: "service",
-                    message:
-                        "service \(ValidationError.quote(name)) is still used by route\(users.count == 1 ? "" : "s") "
-                        + list
-                )
-            }
-            events = [.serviceRemoved(name: name)]
-
-        case .addRoute(let route):
-            if state.routes[route.name] != nil {
-                throw ValidationError(
-                    code: .duplicate, field: "route.name",
-                    message: "route \(ValidationError.quote(route.name)) already exists")
-            }
-            try Validator.check(route, at: "route")
-            try Validator.checkReferences(of: route, services: state.services, previous: GatewayState(), at: "route")
-            events = [.routeAdded(route)]
-
-        case .changeRoute(let route):
-            guard let existing = state.routes[route.name] else { throw notFound("route", route.name) }
-            if existing == route { return [] }
-            try Validator.check(route, at: "route")
-            try Validator.checkReferences(of: route, services: state.services, previous: GatewayState(), at: "route")
-            events = [.routeChanged(route)]
-
-        case .removeRoute(let name):
-            guard state.routes[name] != nil else { throw notFound("route", name) }
-            events = [.routeRemoved(name: name)]
-
-        case .registerProxy(let proxy):
-            try Validator.check(proxy, at: "proxy")
-            if state.proxies[proxy.key] != nil {
-                throw ValidationError(
-                    code: .duplicate, field: "proxy", message: "\(shown(proxy.entity)) is already registered")
-            }
-            events = [.proxyRegistered(proxy)]
-
-        case .updateProxy(let proxy):
-            guard let existing = state.proxies[proxy.key] else {
-                throw ValidationError(
-                    code: .notFound, field: "proxy", message: "\(shown(proxy.entity)) is not registered")
-            }
-            if existing == proxy { return [] }
-            try Validator.check(proxy, at: "proxy")
-            events = [.proxyRegistered(proxy)]
-
-        case .deregisterProxy(let key):
-            try requireRegistered(key, in: state)
-            events = [.proxyDeregistered(key: key)]
-
+        case .registerService(let service): events = try register(service, state: state)
+        case .updateService(let service): events = try update(service, state: state)
+        case .removeService(let name): events = try removeService(name, state: state)
+        case .addRoute(let route): events = try add(route, state: state)
+        case .changeRoute(let route): events = try change(route, state: state)
+        case .removeRoute(let name): events = try removeRoute(name, state: state)
+        case .registerProxy(let proxy): events = try register(proxy, state: state)
+        case .updateProxy(let proxy): events = try update(proxy, state: state)
+        case .deregisterProxy(let key): events = try deregister(key, state: state)
         case .pinProxy(let key, let version, let target):
             events = try pin(key, to: version, target: target, state: state)
-
-        case .unpinProxy(let key):
-            try requireRegistered(key, in: state)
-            guard state.pins[key] != nil else {
-                throw ValidationError(
-                    code: .notFound, field: "pin", message: "\(shown(Proxy.entity(forKey: key))) is not pinned")
-            }
-            events = [.proxyUnpinned(key: key)]
-
+        case .unpinProxy(let key): events = try unpin(key, state: state)
         case .rollback(let version, let reason, let target):
             events = try rollback(to: version, reason: reason, target: target, state: state)
-
         case .applyDeclarative(let config, let sourceHash):
             events = try DeclarativePlan(config: config, sourceHash: sourceHash, state: state).events()
         }
         try checkResult(of: events, on: state)
         return events
+    }
+
+    // MARK: Services
+
+    static func register(_ service: Service, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        if state.services[service.name] != nil {
+            throw ValidationError(
+                code: .duplicate,
+                field: "service.name",
+                message: "service \(ValidationError.quote(service.name)) already exists"
+            )
+        }
+        try Validator.check(service, at: "service")
+        return [.serviceRegistered(service)]
+    }
+
+    static func update(_ service: Service, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        guard let existing = state.services[service.name] else { throw notFound("service", service.name) }
+        if existing == service { return [] }
+        try Validator.check(service, at: "service")
+        return [.serviceUpdated(service)]
+    }
+
+    static func removeService(_ name: String, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        guard state.services[name] != nil else { throw notFound("service", name) }
+        let users = state.routes.values.filter { $0.referencedServices.contains(name) }.map(\.name).sorted()
+        if !users.isEmpty {
+            // At most five names, so the message stays short however many routes use it.
+            var list = users.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+            if users.count > 5 { list += " and \(users.count - 5) more" }
+            throw ValidationError(
+                code: .inUse,
+                field: "service",
+                message:
+                    "service \(ValidationError.quote(name)) is still used by route\(users.count == 1 ? "" : "s") "
+                    + list
+            )
+        }
+        return [.serviceRemoved(name: name)]
+    }
+
+    // MARK: Routes
+
+    static func add(_ route: Route, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        if state.routes[route.name] != nil {
+            throw ValidationError(
+                code: .duplicate, field: "route.name",
+                message: "route \(ValidationError.quote(route.name)) already exists")
+        }
+        try check(route, state: state)
+        return [.routeAdded(route)]
+    }
+
+    static func change(_ route: Route, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        guard let existing = state.routes[route.name] else { throw notFound("route", route.name) }
+        if existing == route { return [] }
+        try check(route, state: state)
+        return [.routeChanged(route)]
+    }
+
+    /// The route itself, then its references. A route event leaves the services as they are, so
+    /// this is the one reference check a route command gets (`checkResult` does not repeat it).
+    private static func check(_ route: Route, state: GatewayState) throws(ValidationError) {
+        try Validator.check(route, at: "route")
+        try Validator.checkReferences(of: route, services: state.services, previous: GatewayState(), at: "route")
+    }
+
+    static func removeRoute(_ name: String, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        guard state.routes[name] != nil else { throw notFound("route", name) }
+        return [.routeRemoved(name: name)]
+    }
+
+    // MARK: Proxies
+
+    static func register(_ proxy: Proxy, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        try Validator.check(proxy, at: "proxy")
+        if state.proxies[proxy.key] != nil {
+            throw ValidationError(
+                code: .duplicate, field: "proxy", message: "\(shown(proxy.entity)) is already registered")
+        }
+        return [.proxyRegistered(proxy)]
+    }
+
+    static func update(_ proxy: Proxy, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        guard let existing = state.proxies[proxy.key] else {
+            throw ValidationError(code: .notFound, field: "proxy", message: "\(shown(proxy.entity)) is not registered")
+        }
+        if existing == proxy { return [] }
+        try Validator.check(proxy, at: "proxy")
+        return [.proxyRegistered(proxy)]
+    }
+
+    static func deregister(_ key: String, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        try requireRegistered(key, in: state)
+        return [.proxyDeregistered(key: key)]
+    }
+
+    static func unpin(_ key: String, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+        try requireRegistered(key, in: state)
+        guard state.pins[key] != nil else {
+            throw ValidationError(
+                code: .notFound, field: "pin", message: "\(shown(Proxy.entity(forKey: key))) is not pinned")
+        }
+        return [.proxyUnpinned(key: key)]
     }
 
     /// No command may leave a state with dangling references or colliding ports.
@@ -111,21 +139,20 @@ public enum Decider {
         // how many routes exist.
         if events.count == 1 {
             switch events[0] {
-            case .routeAdded(let route), .routeChanged(let route):
-                // A route event leaves the services as they are.
-                return try Validator.checkReferences(
-                    of: route, services: state.services, previous: state, at: "routes[\(route.name)]")
+            case .routeAdded, .routeChanged:
+                return  // `decide` checked its references, and a route event leaves the services as they are
             case .proxyRegistered(let proxy):
                 var proxies = state.proxies
                 proxies[proxy.key] = proxy
                 return try Validator.checkPortCollisions(proxies.values.sorted { $0.key < $1.key })
             case .serviceRemoved:
                 return  // `decide` refused it already if a route uses the service
-            case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .declarativeConfigApplied,
-                .proxyPinned, .proxyUnpinned, .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked:
-                return
-            case .configRolledBack:
-                break
+            case .serviceRegistered, .serviceUpdated, .routeRemoved, .proxyDeregistered, .proxyPinned, .proxyUnpinned:
+                return  // none of these can leave a reference dangling or make ports collide
+            case let event where !event.changesConfiguration:
+                return  // observations and the declarative marker
+            default:
+                break  // a rollback, or a type without a shortcut here: check the whole next state
             }
         }
         var next = state

@@ -16,71 +16,59 @@ struct DeclarativePlan {
             try Validator.check(proxy, at: path)
         }
 
-        var events: [GatewayEvent] = []
+        var counts = Counts()
+        let serviceEvents = diff(
+            services, state.services, counts: &counts, added: GatewayEvent.serviceRegistered,
+            changed: GatewayEvent.serviceUpdated, removed: { .serviceRemoved(name: $0) })
+        let routeEvents = diff(
+            routes, state.routes, counts: &counts, added: GatewayEvent.routeAdded, changed: GatewayEvent.routeChanged,
+            removed: { .routeRemoved(name: $0) })
+        let proxyEvents = diff(
+            proxies, state.proxies, counts: &counts, added: GatewayEvent.proxyRegistered,
+            changed: GatewayEvent.proxyRegistered, removed: { .proxyDeregistered(key: $0) })
+        // Services come before the routes that use them, and go after the routes that used them.
+        var events = serviceEvents.upserts + routeEvents.upserts + routeEvents.removals + serviceEvents.removals
+        events += proxyEvents.upserts + proxyEvents.removals
+        guard !events.isEmpty else { return [] }
+        let summary = "\(counts.added) added, \(counts.changed) changed, \(counts.removed) removed"
+        events.append(.declarativeConfigApplied(DeclarativeApplied(sourceHash: sourceHash, summary: summary)))
+        return events
+    }
+
+    private struct Counts {
         var added = 0
         var changed = 0
         var removed = 0
+    }
 
-        if let services {
-            for name in services.keys.sorted() {
-                let service = services[name]!
-                switch state.services[name] {
-                case nil:
-                    events.append(.serviceRegistered(service))
-                    added += 1
-                case let existing? where existing != service:
-                    events.append(.serviceUpdated(service))
-                    changed += 1
-                default: break
-                }
+    /// The events that make `current` equal to `desired` (nil: the file has no such section, so
+    /// nothing changes): upserts in key order, then removals in key order, kept apart so the
+    /// caller can order them across kinds.
+    private func diff<Resource: Equatable>(
+        _ desired: [String: Resource]?,
+        _ current: [String: Resource],
+        counts: inout Counts,
+        added: (Resource) -> GatewayEvent,
+        changed: (Resource) -> GatewayEvent,
+        removed: (String) -> GatewayEvent
+    ) -> (upserts: [GatewayEvent], removals: [GatewayEvent]) {
+        guard let desired else { return ([], []) }
+        var upserts: [GatewayEvent] = []
+        for key in desired.keys.sorted() {
+            let resource = desired[key]!
+            switch current[key] {
+            case nil:
+                upserts.append(added(resource))
+                counts.added += 1
+            case let existing? where existing != resource:
+                upserts.append(changed(resource))
+                counts.changed += 1
+            default: break
             }
         }
-        if let routes {
-            for name in routes.keys.sorted() {
-                let route = routes[name]!
-                switch state.routes[name] {
-                case nil:
-                    events.append(.routeAdded(route))
-                    added += 1
-                case let existing? where existing != route:
-                    events.append(.routeChanged(route))
-                    changed += 1
-                default: break
-                }
-            }
-            for name in state.routes.keys.sorted() where routes[name] == nil {
-                events.append(.routeRemoved(name: name))
-                removed += 1
-            }
-        }
-        if let services {
-            for name in state.services.keys.sorted() where services[name] == nil {
-                events.append(.serviceRemoved(name: name))
-                removed += 1
-            }
-        }
-        if let proxies {
-            for key in proxies.keys.sorted() {
-                let proxy = proxies[key]!
-                switch state.proxies[key] {
-                case nil:
-                    events.append(.proxyRegistered(proxy))
-                    added += 1
-                case let existing? where existing != proxy:
-                    events.append(.proxyRegistered(proxy))
-                    changed += 1
-                default: break
-                }
-            }
-            for key in state.proxies.keys.sorted() where proxies[key] == nil {
-                events.append(.proxyDeregistered(key: key))
-                removed += 1
-            }
-        }
-        guard !events.isEmpty else { return [] }
-        let summary = "\(added) added, \(changed) changed, \(removed) removed"
-        events.append(.declarativeConfigApplied(DeclarativeApplied(sourceHash: sourceHash, summary: summary)))
-        return events
+        let removals = current.keys.sorted().filter { desired[$0] == nil }.map(removed)
+        counts.removed += removals.count
+        return (upserts, removals)
     }
 
     /// Checks each resource of a present section and indexes it, refusing names that appear twice in the file.

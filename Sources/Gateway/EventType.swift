@@ -1,94 +1,108 @@
 import Foundation
 
-/// Event type names and the one table of their current schema versions.
-public enum EventType {
-    public static let serviceRegistered = "ServiceRegistered"
-    public static let serviceUpdated = "ServiceUpdated"
-    public static let serviceRemoved = "ServiceRemoved"
-    public static let routeAdded = "RouteAdded"
-    public static let routeChanged = "RouteChanged"
-    public static let routeRemoved = "RouteRemoved"
-    public static let proxyRegistered = "ProxyRegistered"
-    public static let proxyDeregistered = "ProxyDeregistered"
-    public static let configRolledBack = "ConfigRolledBack"
-    public static let declarativeConfigApplied = "DeclarativeConfigApplied"
-    public static let proxyPinned = "ProxyPinned"
-    public static let proxyUnpinned = "ProxyUnpinned"
-    public static let proxyConnected = "ProxyConnected"
-    public static let proxyDisconnected = "ProxyDisconnected"
-    public static let proxyAcked = "ProxyAcked"
-    public static let proxyNacked = "ProxyNacked"
+/// The one table of event types: each case is a type stored in the log, its raw value the name
+/// stored in the envelope, and `row` its current schema version, kind and payload decoder.
+/// Everything else about a type (its name's bytes, the lookup, `allTypes`) derives from here.
+public enum EventType: String, CaseIterable, Sendable {
+    case serviceRegistered = "ServiceRegistered"
+    case serviceUpdated = "ServiceUpdated"
+    case serviceRemoved = "ServiceRemoved"
+    case routeAdded = "RouteAdded"
+    case routeChanged = "RouteChanged"
+    case routeRemoved = "RouteRemoved"
+    case proxyRegistered = "ProxyRegistered"
+    case proxyDeregistered = "ProxyDeregistered"
+    case configRolledBack = "ConfigRolledBack"
+    case declarativeConfigApplied = "DeclarativeConfigApplied"
+    case proxyPinned = "ProxyPinned"
+    case proxyUnpinned = "ProxyUnpinned"
+    case proxyConnected = "ProxyConnected"
+    case proxyDisconnected = "ProxyDisconnected"
+    case proxyAcked = "ProxyAcked"
+    case proxyNacked = "ProxyNacked"
+
+    /// What the log knows about a type: the schema version this build writes, its kind, whether
+    /// it changes the configuration version, and how a payload of that schema version decodes.
+    struct Row {
+        let schema: UInt16
+        let kind: EventKind
+        let changesConfiguration: Bool
+        let decode: (inout BinaryReader) throws(PayloadError) -> GatewayEvent
+
+        init(
+            _ schema: UInt16,
+            _ kind: EventKind = .configuration,
+            changesConfiguration: Bool? = nil,
+            decode: @escaping (inout BinaryReader) throws(PayloadError) -> GatewayEvent
+        ) {
+            self.schema = schema
+            self.kind = kind
+            self.changesConfiguration = changesConfiguration ?? (kind == .configuration)
+            self.decode = decode
+        }
+    }
 
     /// Schema 1 of ServiceRegistered/ServiceUpdated was the JSON prototype (see migrations/0001-service-lb-rename);
-    /// every other type of the first release started at 2, and types added later start at 1.
-    static let currentSchemaVersions: [String: UInt16] = [
-        serviceRegistered: 2,
-        serviceUpdated: 2,
-        serviceRemoved: 2,
-        routeAdded: 2,
-        routeChanged: 2,
-        routeRemoved: 2,
-        proxyRegistered: 2,
-        proxyDeregistered: 2,
-        configRolledBack: 2,
-        declarativeConfigApplied: 2,
-        proxyPinned: 1,
-        proxyUnpinned: 1,
-        proxyConnected: 1,
-        proxyDisconnected: 1,
-        proxyAcked: 1,
-        proxyNacked: 1,
-    ]
+    /// every other type of the first release started at 2, and types added later start at 1. Older
+    /// schema versions go through `Upcaster`.
+    var row: Row {
+        switch self {
+        case .serviceRegistered: Row(2) { reader throws(PayloadError) in .serviceRegistered(try reader.read()) }
+        case .serviceUpdated: Row(2) { reader throws(PayloadError) in .serviceUpdated(try reader.read()) }
+        case .serviceRemoved: Row(2) { reader throws(PayloadError) in .serviceRemoved(name: try reader.read()) }
+        case .routeAdded: Row(2) { reader throws(PayloadError) in .routeAdded(try reader.read(RouteEvent.self).route) }
+        case .routeChanged:
+            Row(2) { reader throws(PayloadError) in .routeChanged(try reader.read(RouteEvent.self).route) }
+        case .routeRemoved: Row(2) { reader throws(PayloadError) in .routeRemoved(name: try reader.read()) }
+        case .proxyRegistered: Row(2) { reader throws(PayloadError) in .proxyRegistered(try reader.read()) }
+        case .proxyDeregistered: Row(2) { reader throws(PayloadError) in .proxyDeregistered(key: try reader.read()) }
+        case .configRolledBack: Row(2) { reader throws(PayloadError) in .configRolledBack(try reader.read()) }
+        case .declarativeConfigApplied:
+            // The marker that closes a declarative apply: its changes are the events before it.
+            Row(2, changesConfiguration: false) { reader throws(PayloadError) in
+                .declarativeConfigApplied(try reader.read())
+            }
+        case .proxyPinned:
+            Row(1) { reader throws(PayloadError) in
+                let pin = try reader.read(PinPayload.self)
+                return .proxyPinned(key: pin.key, version: pin.version)
+            }
+        case .proxyUnpinned: Row(1) { reader throws(PayloadError) in .proxyUnpinned(key: try reader.read()) }
+        case .proxyConnected:
+            Row(1, .observation) { reader throws(PayloadError) in .proxyConnected(nodes: try reader.read()) }
+        case .proxyDisconnected:
+            Row(1, .observation) { reader throws(PayloadError) in .proxyDisconnected(nodes: try reader.read()) }
+        case .proxyAcked: Row(1, .observation) { reader throws(PayloadError) in .proxyAcked(try reader.read()) }
+        case .proxyNacked: Row(1, .observation) { reader throws(PayloadError) in .proxyNacked(try reader.read()) }
+        }
+    }
+
+    /// The name stored in the envelope.
+    public var name: String { rawValue }
+
+    /// The schema version this build writes for the type.
+    public var schemaVersion: UInt16 { row.schema }
+
+    public var kind: EventKind { row.kind }
 
     /// nil for a type this build does not know.
     public static func currentSchemaVersion(for type: String) -> UInt16? {
-        currentSchemaVersions[type]
+        EventType(rawValue: type)?.schemaVersion
     }
 
-    public static var allTypes: [String] { currentSchemaVersions.keys.sorted() }
+    /// Every known type's name, sorted.
+    public static var allTypes: [String] { allCases.map(\.name).sorted() }
 
-    /// Each known type's name as bytes, with its name, current schema and case, sorted by name.
-    private static let known: [(bytes: [UInt8], name: String, schema: UInt16, case: Case)] =
-        currentSchemaVersions.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.key, $0.value, Case($0.key)!) }
+    /// Each known type's name as bytes, with the type, sorted by name.
+    private static let known: [(bytes: [UInt8], type: EventType)] =
+        allCases.sorted { $0.name < $1.name }.map { (Array($0.name.utf8), $0) }
 
     /// Finds a stored type name among the known ones without making a String: the fold's path.
-    static func lookUp(_ bytes: UnsafeRawBufferPointer) -> (name: String, schema: UInt16, case: Case)? {
+    static func lookUp(_ bytes: UnsafeRawBufferPointer) -> EventType? {
         for entry in known where entry.bytes.count == bytes.count {
             let equal = entry.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            if equal { return (entry.name, entry.schema, entry.case) }
+            if equal { return entry.type }
         }
         return nil
-    }
-
-    /// A known type as a value to switch on (decoding switches on this, not on strings).
-    enum Case {
-        case serviceRegistered, serviceUpdated, serviceRemoved
-        case routeAdded, routeChanged, routeRemoved
-        case proxyRegistered, proxyDeregistered
-        case configRolledBack, declarativeConfigApplied
-        case proxyPinned, proxyUnpinned
-        case proxyConnected, proxyDisconnected, proxyAcked, proxyNacked
-
-        init?(_ type: String) {
-            switch type {
-            case EventType.serviceRegistered: self = .serviceRegistered
-            case EventType.serviceUpdated: self = .serviceUpdated
-            case EventType.serviceRemoved: self = .serviceRemoved
-            case EventType.routeAdded: self = .routeAdded
-            case EventType.routeChanged: self = .routeChanged
-            case EventType.routeRemoved: self = .routeRemoved
-            case EventType.proxyRegistered: self = .proxyRegistered
-            case EventType.proxyDeregistered: self = .proxyDeregistered
-            case EventType.configRolledBack: self = .configRolledBack
-            case EventType.declarativeConfigApplied: self = .declarativeConfigApplied
-            case EventType.proxyPinned: self = .proxyPinned
-            case EventType.proxyUnpinned: self = .proxyUnpinned
-            case EventType.proxyConnected: self = .proxyConnected
-            case EventType.proxyDisconnected: self = .proxyDisconnected
-            case EventType.proxyAcked: self = .proxyAcked
-            case EventType.proxyNacked: self = .proxyNacked
-            default: return nil
-            }
-        }
     }
 }

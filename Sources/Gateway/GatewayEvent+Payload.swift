@@ -9,13 +9,13 @@ extension ConfigRollback: BinaryCodable {
         if RouteRateLimits.any(in: upsertedRoutes) { RouteRateLimits.write(upsertedRoutes, to: &writer) }
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        targetVersion = try reader.readVarUInt()
-        reason = try reader.readString()
-        upsertedServices = try reader.readArray(Service.self)
-        removedServices = try reader.readStrings()
-        upsertedRoutes = try reader.readArray(Route.self)
-        removedRoutes = try reader.readStrings()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ConfigRollback {
+        let targetVersion = try reader.readVarUInt()
+        let reason = try reader.readString()
+        let upsertedServices = try reader.readArray(Service.self)
+        let removedServices = try reader.readStrings()
+        var upsertedRoutes = try reader.readArray(Route.self)
+        let removedRoutes = try reader.readStrings()
         if !reader.isAtEnd {
             let names = Set(upsertedRoutes.map(\.name))
             var limits: [String: RateLimit] = [:]
@@ -28,6 +28,9 @@ extension ConfigRollback: BinaryCodable {
                 upsertedRoutes[index].rateLimit = limits[upsertedRoutes[index].name]
             }
         }
+        return ConfigRollback(
+            targetVersion: targetVersion, reason: reason, upsertedServices: upsertedServices,
+            removedServices: removedServices, upsertedRoutes: upsertedRoutes, removedRoutes: removedRoutes)
     }
 }
 
@@ -37,9 +40,9 @@ extension DeclarativeApplied: BinaryCodable {
         writer.writeString(summary)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        sourceHash = try reader.readString()
-        summary = try reader.readString()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> DeclarativeApplied {
+        let sourceHash = try reader.readString()
+        return DeclarativeApplied(sourceHash: sourceHash, summary: try reader.readString())
     }
 }
 
@@ -49,9 +52,9 @@ extension ConnectedNode: BinaryCodable {
         writer.writeString(cluster)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        id = try reader.readString()
-        cluster = try reader.readString()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ConnectedNode {
+        let id = try reader.readString()
+        return ConnectedNode(id: id, cluster: try reader.readString())
     }
 }
 
@@ -62,10 +65,10 @@ extension ProxyAck: BinaryCodable {
         writer.writeStrings(nodes)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        typeURL = try reader.readString()
-        version = try reader.readString()
-        nodes = try reader.readStrings()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ProxyAck {
+        let typeURL = try reader.readString()
+        let version = try reader.readString()
+        return ProxyAck(typeURL: typeURL, version: version, nodes: try reader.readStrings())
     }
 }
 
@@ -77,37 +80,66 @@ extension ProxyNack: BinaryCodable {
         writer.writeStrings(nodes)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        typeURL = try reader.readString()
-        version = try reader.readString()
-        message = try reader.readString()
-        nodes = try reader.readStrings()
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ProxyNack {
+        let typeURL = try reader.readString()
+        let version = try reader.readString()
+        let message = try reader.readString()
+        return ProxyNack(typeURL: typeURL, version: version, message: message, nodes: try reader.readStrings())
+    }
+}
+
+/// What an event carries: its binary payload and, for export and display, its JSON.
+public typealias EventPayload = BinaryEncodable & Encodable
+
+/// A payload that is one value, shown in JSON as an object with one key (`{"name": ...}`).
+struct Field<Value: BinaryEncodable & Encodable>: BinaryEncodable, Encodable {
+    let key: String
+    let value: Value
+
+    init(_ key: String, _ value: Value) {
+        self.key = key
+        self.value = value
+    }
+
+    func encode(to writer: inout BinaryWriter) { value.encode(to: &writer) }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: FieldKey.self)
+        try container.encode(value, forKey: FieldKey(stringValue: key))
+    }
+
+    private struct FieldKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// ProxyPinned's payload.
+struct PinPayload: BinaryCodable, Encodable {
+    let key: String
+    let version: UInt64
+
+    func encode(to writer: inout BinaryWriter) {
+        writer.writeString(key)
+        writer.writeVarUInt(version)
+    }
+
+    static func decode(from reader: inout BinaryReader) throws(PayloadError) -> PinPayload {
+        let key = try reader.readString()
+        return PinPayload(key: key, version: try reader.readVarUInt())
     }
 }
 
 extension GatewayEvent {
     /// The event's payload in the current schema version of its type.
     public func encodePayload() -> [UInt8] {
-        var writer = BinaryWriter()
-        switch self {
-        case .serviceRegistered(let service), .serviceUpdated(let service): writer.write(service)
-        case .serviceRemoved(let name): writer.writeString(name)
-        case .routeAdded(let route), .routeChanged(let route): route.encodeAsPayload(to: &writer)
-        case .routeRemoved(let name): writer.writeString(name)
-        case .proxyRegistered(let proxy): writer.write(proxy)
-        case .proxyDeregistered(let key): writer.writeString(key)
-        case .configRolledBack(let rollback): writer.write(rollback)
-        case .declarativeConfigApplied(let applied): writer.write(applied)
-        case .proxyPinned(let key, let version):
-            writer.writeString(key)
-            writer.writeVarUInt(version)
-        case .proxyUnpinned(let key): writer.writeString(key)
-        case .proxyConnected(let nodes): writer.write(nodes)
-        case .proxyDisconnected(let nodes): writer.writeStrings(nodes)
-        case .proxyAcked(let ack): writer.write(ack)
-        case .proxyNacked(let nack): writer.write(nack)
+        describe { _, payload, _, _ in
+            var writer = BinaryWriter()
+            payload.encode(to: &writer)
+            return writer.bytes
         }
-        return writer.bytes
     }
 
     public static func decode(type: String, schemaVersion: UInt16, payload: [UInt8]) throws(PayloadError)
@@ -130,10 +162,7 @@ extension GatewayEvent {
             let type = String(decoding: typeName, as: UTF8.self)
             throw PayloadError("unknown event type '\(type)' (schema version \(schemaVersion))")
         }
-        guard schemaVersion == known.schema else {
-            return try Upcaster.upcast(type: known.name, schemaVersion: schemaVersion, payload: payload)
-        }
-        return try decodeCurrent(known.case, type: known.name, schemaVersion: schemaVersion, payload: payload)
+        return try decode(known, schemaVersion: schemaVersion, payload: payload)
     }
 
     /// Decodes a stored payload; older schema versions go through `Upcaster`.
@@ -142,51 +171,27 @@ extension GatewayEvent {
         schemaVersion: UInt16,
         payload: UnsafeRawBufferPointer
     ) throws(PayloadError) -> GatewayEvent {
-        guard let current = EventType.currentSchemaVersion(for: type), let known = EventType.Case(type) else {
+        guard let known = EventType(rawValue: type) else {
             throw PayloadError("unknown event type '\(type)' (schema version \(schemaVersion))")
         }
-        guard schemaVersion == current else {
-            return try Upcaster.upcast(type: type, schemaVersion: schemaVersion, payload: payload)
-        }
-        return try decodeCurrent(known, type: type, schemaVersion: schemaVersion, payload: payload)
+        return try decode(known, schemaVersion: schemaVersion, payload: payload)
     }
 
-    private static func decodeCurrent(
-        _ known: EventType.Case, type: String, schemaVersion: UInt16, payload: UnsafeRawBufferPointer
+    private static func decode(
+        _ type: EventType, schemaVersion: UInt16, payload: UnsafeRawBufferPointer
     ) throws(PayloadError) -> GatewayEvent {
+        let row = type.row
+        guard schemaVersion == row.schema else {
+            return try Upcaster.upcast(type: type, schemaVersion: schemaVersion, payload: payload)
+        }
         var reader = BinaryReader(payload)
         let event: GatewayEvent
         do {
-            event = try decodeCurrent(known, reader: &reader)
+            event = try row.decode(&reader)
             try reader.expectEnd()
         } catch {
-            throw PayloadError("\(type) v\(schemaVersion): \(error.message)")
+            throw PayloadError("\(type.name) v\(schemaVersion): \(error.message)")
         }
         return event
-    }
-
-    private static func decodeCurrent(
-        _ known: EventType.Case, reader: inout BinaryReader
-    ) throws(PayloadError) -> GatewayEvent {
-        switch known {
-        case .serviceRegistered: return .serviceRegistered(try Service.decode(from: &reader))
-        case .serviceUpdated: return .serviceUpdated(try Service.decode(from: &reader))
-        case .serviceRemoved: return .serviceRemoved(name: try reader.readString())
-        case .routeAdded: return .routeAdded(try Route.decodePayload(from: &reader))
-        case .routeChanged: return .routeChanged(try Route.decodePayload(from: &reader))
-        case .routeRemoved: return .routeRemoved(name: try reader.readString())
-        case .proxyRegistered: return .proxyRegistered(try Proxy.decode(from: &reader))
-        case .proxyDeregistered: return .proxyDeregistered(key: try reader.readString())
-        case .configRolledBack: return .configRolledBack(try ConfigRollback.decode(from: &reader))
-        case .declarativeConfigApplied: return .declarativeConfigApplied(try DeclarativeApplied.decode(from: &reader))
-        case .proxyPinned:
-            let key = try reader.readString()
-            return .proxyPinned(key: key, version: try reader.readVarUInt())
-        case .proxyUnpinned: return .proxyUnpinned(key: try reader.readString())
-        case .proxyConnected: return .proxyConnected(nodes: try reader.readArray(ConnectedNode.self))
-        case .proxyDisconnected: return .proxyDisconnected(nodes: try reader.readStrings())
-        case .proxyAcked: return .proxyAcked(try ProxyAck.decode(from: &reader))
-        case .proxyNacked: return .proxyNacked(try ProxyNack.decode(from: &reader))
-        }
     }
 }

@@ -19,32 +19,91 @@ public enum GatewayEvent: Equatable, Sendable {
     case proxyAcked(ProxyAck)
     case proxyNacked(ProxyNack)
 
-    /// The type name stored in the envelope.
-    public var type: String {
+    /// The one switch that describes events: each one's type, its payload (binary and JSON), the
+    /// entities it concerns and its summary. The name, schema version, kind, payload bytes, JSON,
+    /// entities and summary below all derive from it; decoding derives from `EventType.row`.
+    /// `entities` and `summary` are closures, so asking for one part computes only that part.
+    @inline(__always)
+    func describe<Result>(
+        _ body: (EventType, any EventPayload, () -> [String], () -> String) -> Result
+    ) -> Result {
         switch self {
-        case .serviceRegistered: EventType.serviceRegistered
-        case .serviceUpdated: EventType.serviceUpdated
-        case .serviceRemoved: EventType.serviceRemoved
-        case .routeAdded: EventType.routeAdded
-        case .routeChanged: EventType.routeChanged
-        case .routeRemoved: EventType.routeRemoved
-        case .proxyRegistered: EventType.proxyRegistered
-        case .proxyDeregistered: EventType.proxyDeregistered
-        case .configRolledBack: EventType.configRolledBack
-        case .declarativeConfigApplied: EventType.declarativeConfigApplied
-        case .proxyPinned: EventType.proxyPinned
-        case .proxyUnpinned: EventType.proxyUnpinned
-        case .proxyConnected: EventType.proxyConnected
-        case .proxyDisconnected: EventType.proxyDisconnected
-        case .proxyAcked: EventType.proxyAcked
-        case .proxyNacked: EventType.proxyNacked
+        case .serviceRegistered(let service):
+            body(.serviceRegistered, service, { [service.entity] }) {
+                "service \(service.name) registered (\(Self.count(service.endpoints.count, "endpoint")))"
+            }
+        case .serviceUpdated(let service):
+            body(.serviceUpdated, service, { [service.entity] }) {
+                "service \(service.name) updated (\(Self.count(service.endpoints.count, "endpoint")))"
+            }
+        case .serviceRemoved(let name):
+            body(.serviceRemoved, Field("name", name), { ["service/\(name)"] }) { "service \(name) removed" }
+        case .routeAdded(let route):
+            body(.routeAdded, RouteEvent(route), { [route.entity] }) {
+                "route \(route.name) added (\(Self.describe(route)))"
+            }
+        case .routeChanged(let route):
+            body(.routeChanged, RouteEvent(route), { [route.entity] }) {
+                "route \(route.name) changed (\(Self.describe(route)))"
+            }
+        case .routeRemoved(let name):
+            body(.routeRemoved, Field("name", name), { ["route/\(name)"] }) { "route \(name) removed" }
+        case .proxyRegistered(let proxy):
+            body(.proxyRegistered, proxy, { [proxy.entity] }) {
+                "\(proxy.id != nil ? "proxy" : "fleet") \(proxy.id ?? proxy.cluster ?? "") registered"
+            }
+        case .proxyDeregistered(let key):
+            body(.proxyDeregistered, Field("key", key), { [Proxy.entity(forKey: key)] }) {
+                "\(Self.describe(key: key)) deregistered"
+            }
+        case .configRolledBack(let rollback):
+            body(.configRolledBack, rollback, { rollback.entities }) {
+                "configuration rolled back to version \(rollback.targetVersion): \(rollback.reason)"
+            }
+        case .declarativeConfigApplied(let applied):
+            body(.declarativeConfigApplied, applied, { ["config/declarative"] }) {
+                "declarative config applied: \(applied.summary)"
+            }
+        case .proxyPinned(let key, let version):
+            body(.proxyPinned, PinPayload(key: key, version: version), { [Proxy.entity(forKey: key)] }) {
+                "\(Self.describe(key: key)) pinned to version \(version)"
+            }
+        case .proxyUnpinned(let key):
+            body(.proxyUnpinned, Field("key", key), { [Proxy.entity(forKey: key)] }) {
+                "\(Self.describe(key: key)) unpinned"
+            }
+        case .proxyConnected(let nodes):
+            body(.proxyConnected, Field("nodes", nodes), { nodes.map { Self.nodeEntity($0.id) } }) {
+                if nodes.count == 1, let node = nodes.first {
+                    "node \(node.id) connected" + (node.cluster.isEmpty ? "" : " (cluster \(node.cluster))")
+                } else {
+                    "\(Self.describe(nodes: nodes.map(\.id))) connected"
+                }
+            }
+        case .proxyDisconnected(let nodes):
+            body(.proxyDisconnected, Field("nodes", nodes), { nodes.map(Self.nodeEntity) }) {
+                "\(Self.describe(nodes: nodes)) disconnected"
+            }
+        case .proxyAcked(let ack):
+            body(.proxyAcked, ack, { ack.nodes.map(Self.nodeEntity) }) {
+                "\(Self.describe(nodes: ack.nodes)) acked \(Self.shortType(ack.typeURL)) version \(ack.version)"
+            }
+        case .proxyNacked(let nack):
+            body(.proxyNacked, nack, { nack.nodes.map(Self.nodeEntity) }) {
+                "\(Self.describe(nodes: nack.nodes)) rejected \(Self.shortType(nack.typeURL)) version \(nack.version): "
+                    + Self.oneLine(nack.message, limit: 160)
+            }
         }
     }
 
+    /// The event's type.
+    public var eventType: EventType { describe { type, _, _, _ in type } }
+
+    /// The type name stored in the envelope.
+    public var type: String { eventType.name }
+
     /// The schema version this build writes for the event's type.
-    public var schemaVersion: UInt16 {
-        EventType.currentSchemaVersion(for: type) ?? 0
-    }
+    public var schemaVersion: UInt16 { eventType.schemaVersion }
 
     /// The schema version this build writes for `type`; nil for an unknown type.
     public static func currentSchemaVersion(for type: String) -> UInt16? {
@@ -52,86 +111,20 @@ public enum GatewayEvent: Equatable, Sendable {
     }
 
     /// Observations record what proxies did; everything else is configuration.
-    public var kind: EventKind {
-        switch self {
-        case .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked: .observation
-        default: .configuration
-        }
-    }
+    public var kind: EventKind { eventType.kind }
 
     /// The entities an event concerns, for the log's by-entity index.
-    public var entities: [String] {
-        switch self {
-        case .serviceRegistered(let service), .serviceUpdated(let service): [service.entity]
-        case .serviceRemoved(let name): ["service/\(name)"]
-        case .routeAdded(let route), .routeChanged(let route): [route.entity]
-        case .routeRemoved(let name): ["route/\(name)"]
-        case .proxyRegistered(let proxy): [proxy.entity]
-        case .proxyDeregistered(let key): [Proxy.entity(forKey: key)]
-        case .configRolledBack(let rollback): rollback.entities
-        case .declarativeConfigApplied: ["config/declarative"]
-        case .proxyPinned(let key, _), .proxyUnpinned(let key): [Proxy.entity(forKey: key)]
-        case .proxyConnected(let nodes): nodes.map { Self.nodeEntity($0.id) }
-        case .proxyDisconnected(let nodes): nodes.map(Self.nodeEntity)
-        case .proxyAcked(let ack): ack.nodes.map(Self.nodeEntity)
-        case .proxyNacked(let nack): nack.nodes.map(Self.nodeEntity)
-        }
-    }
+    public var entities: [String] { describe { _, _, entities, _ in entities() } }
 
     /// The by-entity index key of what one Envoy node did (registered or not, proxy or fleet member).
     public static func nodeEntity(_ id: String) -> String { "node/\(id)" }
 
     /// False for the marker that closes a declarative apply (its changes are the events before
     /// it) and for observations.
-    public var changesConfiguration: Bool {
-        switch self {
-        case .declarativeConfigApplied, .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked: false
-        default: true
-        }
-    }
+    public var changesConfiguration: Bool { eventType.row.changesConfiguration }
 
     /// One line for humans.
-    public var summary: String {
-        switch self {
-        case .serviceRegistered(let service):
-            "service \(service.name) registered (\(Self.count(service.endpoints.count, "endpoint")))"
-        case .serviceUpdated(let service):
-            "service \(service.name) updated (\(Self.count(service.endpoints.count, "endpoint")))"
-        case .serviceRemoved(let name):
-            "service \(name) removed"
-        case .routeAdded(let route):
-            "route \(route.name) added (\(Self.describe(route)))"
-        case .routeChanged(let route):
-            "route \(route.name) changed (\(Self.describe(route)))"
-        case .routeRemoved(let name):
-            "route \(name) removed"
-        case .proxyRegistered(let proxy):
-            "\(proxy.id != nil ? "proxy" : "fleet") \(proxy.id ?? proxy.cluster ?? "") registered"
-        case .proxyDeregistered(let key):
-            "\(Self.describe(key: key)) deregistered"
-        case .configRolledBack(let rollback):
-            "configuration rolled back to version \(rollback.targetVersion): \(rollback.reason)"
-        case .declarativeConfigApplied(let applied):
-            "declarative config applied: \(applied.summary)"
-        case .proxyPinned(let key, let version):
-            "\(Self.describe(key: key)) pinned to version \(version)"
-        case .proxyUnpinned(let key):
-            "\(Self.describe(key: key)) unpinned"
-        case .proxyConnected(let nodes):
-            if nodes.count == 1, let node = nodes.first {
-                "node \(node.id) connected" + (node.cluster.isEmpty ? "" : " (cluster \(node.cluster))")
-            } else {
-                "\(Self.describe(nodes: nodes.map(\.id))) connected"
-            }
-        case .proxyDisconnected(let nodes):
-            "\(Self.describe(nodes: nodes)) disconnected"
-        case .proxyAcked(let ack):
-            "\(Self.describe(nodes: ack.nodes)) acked \(Self.shortType(ack.typeURL)) version \(ack.version)"
-        case .proxyNacked(let nack):
-            "\(Self.describe(nodes: nack.nodes)) rejected \(Self.shortType(nack.typeURL)) version \(nack.version): "
-                + Self.oneLine(nack.message, limit: 160)
-        }
-    }
+    public var summary: String { describe { _, _, _, summary in summary() } }
 
     /// `proxy proxy-1` or `fleet edge`.
     private static func describe(key: String) -> String {

@@ -8,10 +8,6 @@ extension Proxy: BinaryCodable {
         writer.writeOptionalInt(adminPort)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
-    }
-
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Self {
         let id = try reader.readOptionalString()

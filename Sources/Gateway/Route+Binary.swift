@@ -1,6 +1,6 @@
 // Each type reads into locals and returns one memberwise-built value from a static `decode`:
 // assigning the fields of `self` one by one (or delegating to `self.init`) made the optimizer
-// copy and destroy the whole value once per decode. `init(from:)` forwards to `decode`.
+// copy and destroy the whole value once per decode. `BinaryCodable` derives `init(from:)` from `decode`.
 
 extension HeaderMatch: BinaryCodable {
     public func encode(to writer: inout BinaryWriter) {
@@ -9,10 +9,6 @@ extension HeaderMatch: BinaryCodable {
         writer.writeOptionalString(prefix)
         writer.writeOptionalString(regex)
         writer.writeOptionalBool(present)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     @inline(__always)
@@ -34,10 +30,6 @@ extension RouteMatch: BinaryCodable {
         writer.write(headers)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
-    }
-
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RouteMatch {
         let prefix = try reader.readOptionalString()
@@ -52,10 +44,6 @@ extension WeightedService: BinaryCodable {
     public func encode(to writer: inout BinaryWriter) {
         writer.writeString(service)
         writer.writeInt(weight)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     @inline(__always)
@@ -78,10 +66,6 @@ extension RouteDestination: BinaryCodable {
         }
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
-    }
-
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RouteDestination {
         switch try reader.readByte() {
@@ -97,10 +81,6 @@ extension RetryPolicy: BinaryCodable {
         writer.writeString(retryOn)
         writer.writeInt(numRetries)
         writer.writeOptionalDuration(perTryTimeout)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     @inline(__always)
@@ -122,10 +102,6 @@ extension CorsPolicy: BinaryCodable {
         writer.writeBool(allowCredentials)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
-    }
-
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> CorsPolicy {
         let allowOrigins = try reader.readStrings()
@@ -145,10 +121,6 @@ extension HashPolicy: BinaryCodable {
         writer.writeString(header)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
-    }
-
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> HashPolicy {
         HashPolicy(header: try reader.readString())
@@ -159,10 +131,6 @@ extension RequestMirror: BinaryCodable {
     public func encode(to writer: inout BinaryWriter) {
         writer.writeString(service)
         writer.writeInt(percent)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     @inline(__always)
@@ -184,10 +152,6 @@ extension Route: BinaryCodable {
         writer.write(cors)
         writer.write(hashPolicy)
         writer.write(mirror)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Route {
@@ -212,10 +176,6 @@ extension RateLimit: BinaryCodable {
         writer.writeDuration(per)
         // Validation keeps a burst at 1 or more, so 0 stands for "none".
         writer.writeInt(burst ?? 0)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RateLimit {
@@ -258,16 +218,23 @@ enum RouteRateLimits {
     }
 }
 
-extension Route {
-    /// A RouteAdded or RouteChanged payload: the route, then its rate limit when it has one.
-    func encodeAsPayload(to writer: inout BinaryWriter) {
-        writer.write(self)
-        if let rateLimit { writer.write(rateLimit) }
+/// A RouteAdded or RouteChanged payload: the route, then its rate limit when it has one.
+struct RouteEvent: BinaryCodable, Encodable {
+    var route: Route
+
+    init(_ route: Route) { self.route = route }
+
+    func encode(to writer: inout BinaryWriter) {
+        writer.write(route)
+        if let rateLimit = route.rateLimit { writer.write(rateLimit) }
     }
 
-    static func decodePayload(from reader: inout BinaryReader) throws(PayloadError) -> Route {
-        var route = try decode(from: &reader)
+    static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RouteEvent {
+        var route = try Route.decode(from: &reader)
         if !reader.isAtEnd { route.rateLimit = try RateLimit.decode(from: &reader) }
-        return route
+        return RouteEvent(route)
     }
+
+    /// The JSON is the route's own.
+    func encode(to encoder: Encoder) throws { try route.encode(to: encoder) }
 }

@@ -6,10 +6,6 @@ extension Endpoint: BinaryCodable {
         writer.writeInt(port)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
-    }
-
     @inline(__always)
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Endpoint {
         let host = try reader.readString()
@@ -25,10 +21,6 @@ extension HealthCheck: BinaryCodable {
         writer.writeDuration(timeout)
         writer.writeInt(healthyThreshold)
         writer.writeInt(unhealthyThreshold)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     @inline(__always)
@@ -52,11 +44,15 @@ extension CircuitBreakers: BinaryCodable {
         writer.writeInt(maxRetries)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        maxConnections = try reader.readInt()
-        maxPendingRequests = try reader.readInt()
-        maxRequests = try reader.readInt()
-        maxRetries = try reader.readInt()
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> CircuitBreakers {
+        let maxConnections = try reader.readInt()
+        let maxPendingRequests = try reader.readInt()
+        let maxRequests = try reader.readInt()
+        let maxRetries = try reader.readInt()
+        return CircuitBreakers(
+            maxConnections: maxConnections, maxPendingRequests: maxPendingRequests, maxRequests: maxRequests,
+            maxRetries: maxRetries)
     }
 }
 
@@ -68,11 +64,15 @@ extension OutlierDetection: BinaryCodable {
         writer.writeInt(maxEjectionPercent)
     }
 
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        consecutive5xx = try reader.readInt()
-        interval = try reader.readDuration()
-        baseEjectionTime = try reader.readDuration()
-        maxEjectionPercent = try reader.readInt()
+    @inline(__always)
+    public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> OutlierDetection {
+        let consecutive5xx = try reader.readInt()
+        let interval = try reader.readDuration()
+        let baseEjectionTime = try reader.readDuration()
+        let maxEjectionPercent = try reader.readInt()
+        return OutlierDetection(
+            consecutive5xx: consecutive5xx, interval: interval, baseEjectionTime: baseEjectionTime,
+            maxEjectionPercent: maxEjectionPercent)
     }
 }
 
@@ -86,10 +86,6 @@ extension Service: BinaryCodable {
         writer.write(healthCheck)
         writer.write(circuitBreakers)
         writer.write(outlierDetection)
-    }
-
-    public init(from reader: inout BinaryReader) throws(PayloadError) {
-        self = try Self.decode(from: &reader)
     }
 
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Service {

@@ -37,17 +37,17 @@ enum Upcaster {
     }
 
     static func upcast(
-        type: String,
+        type: EventType,
         schemaVersion: UInt16,
         payload: UnsafeRawBufferPointer
     ) throws(PayloadError) -> GatewayEvent {
         switch (type, schemaVersion) {
-        case (EventType.serviceRegistered, 1):
-            return .serviceRegistered(try serviceFromSchema1(payload, type: type))
-        case (EventType.serviceUpdated, 1):
-            return .serviceUpdated(try serviceFromSchema1(payload, type: type))
+        case (.serviceRegistered, 1):
+            return .serviceRegistered(try serviceFromSchema1(payload, type: type.name))
+        case (.serviceUpdated, 1):
+            return .serviceUpdated(try serviceFromSchema1(payload, type: type.name))
         default:
-            throw PayloadError("unsupported schema version \(schemaVersion) of event type '\(type)'")
+            throw PayloadError("unsupported schema version \(schemaVersion) of event type '\(type.name)'")
         }
     }
 

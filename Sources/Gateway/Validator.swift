@@ -256,7 +256,19 @@ enum Validator {
         try checkNoControls(route.textFields, at: path)
         try checkName(route.name, at: "\(path).name")
         try check(route.match, at: "\(path).match")
-        switch route.destination {
+        // The destination's fields (`service`, `weighted`) sit on the route itself.
+        try check(route.destination, at: path)
+        if let timeout = route.timeout { try checkRange(timeout, 0...oneHour, at: "\(path).timeout") }
+        if let retry = route.retryPolicy { try check(retry, at: "\(path).retry_policy") }
+        if let cors = route.cors { try check(cors, at: "\(path).cors") }
+        if let hash = route.hashPolicy { try check(hash, at: "\(path).hash_policy") }
+        if let mirror = route.mirror { try check(mirror, at: "\(path).mirror") }
+        if let limit = route.rateLimit { try check(limit, at: "\(path).rate_limit") }
+    }
+
+    /// `path` is the route's: a destination is its `service` or its `weighted` list.
+    static func check(_ destination: RouteDestination, at path: String) throws(ValidationError) {
+        switch destination {
         case .service(let name):
             if name.isEmpty { throw .invalid("\(path).service", "service name is empty") }
         case .weighted(let entries):
@@ -277,67 +289,68 @@ enum Validator {
             let total = entries.reduce(0) { $0 + $1.weight }
             if total != 100 { throw .invalid(field, "weights sum to \(total), expected exactly 100") }
         }
-        if let timeout = route.timeout {
-            try checkRange(timeout, 0...oneHour, at: "\(path).timeout")
+    }
+
+    static func check(_ retry: RetryPolicy, at path: String) throws(ValidationError) {
+        let tokens = retry.retryOn.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        for token in tokens where !retryOnTokens.contains(token) {
+            throw .invalid(
+                "\(path).retry_on",
+                "unknown retry_on condition \(ValidationError.quote(token)); expected any of "
+                    + retryOnTokens.sorted().joined(separator: ", ")
+            )
         }
-        if let retry = route.retryPolicy {
-            let field = "\(path).retry_policy"
-            let tokens = retry.retryOn.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            for token in tokens where !retryOnTokens.contains(token) {
-                throw .invalid(
-                    "\(field).retry_on",
-                    "unknown retry_on condition \(ValidationError.quote(token)); expected any of "
-                        + retryOnTokens.sorted().joined(separator: ", ")
-                )
-            }
-            try checkRange(retry.numRetries, 0...10, at: "\(field).num_retries")
-            if let perTry = retry.perTryTimeout {
-                try checkRange(perTry, oneMillisecond...oneHour, at: "\(field).per_try_timeout")
-            }
+        try checkRange(retry.numRetries, 0...10, at: "\(path).num_retries")
+        if let perTry = retry.perTryTimeout {
+            try checkRange(perTry, oneMillisecond...oneHour, at: "\(path).per_try_timeout")
         }
-        if let cors = route.cors {
-            if cors.allowOrigins.isEmpty {
-                throw .invalid("\(path).cors.allow_origins", "allow_origins needs at least one origin")
-            }
-            for (index, origin) in cors.allowOrigins.enumerated() {
-                let field = "\(path).cors.allow_origins[\(index)]"
-                if origin.isEmpty { throw .invalid(field, "origin is empty") }
-                if origin.unicodeScalars.contains(where: \.properties.isWhitespace) {
-                    throw .invalid(field, "origin \(ValidationError.quote(origin)) must not contain whitespace")
-                }
-            }
-            for (index, method) in cors.allowMethods.enumerated() where !isToken(method) {
-                throw .invalid(
-                    "\(path).cors.allow_methods[\(index)]",
-                    "invalid method \(ValidationError.quote(method)): a method is a token such as GET")
-            }
-            for (index, header) in cors.allowHeaders.enumerated() {
-                try checkHeaderName(header, at: "\(path).cors.allow_headers[\(index)]", pseudo: false)
-            }
-            for (index, header) in cors.exposeHeaders.enumerated() {
-                try checkHeaderName(header, at: "\(path).cors.expose_headers[\(index)]", pseudo: false)
-            }
-            if let maxAge = cors.maxAge, maxAge.milliseconds < 0 {
-                throw .invalid("\(path).cors.max_age", "max_age must not be negative")
+    }
+
+    static func check(_ cors: CorsPolicy, at path: String) throws(ValidationError) {
+        if cors.allowOrigins.isEmpty {
+            throw .invalid("\(path).allow_origins", "allow_origins needs at least one origin")
+        }
+        for (index, origin) in cors.allowOrigins.enumerated() {
+            let field = "\(path).allow_origins[\(index)]"
+            if origin.isEmpty { throw .invalid(field, "origin is empty") }
+            if origin.unicodeScalars.contains(where: \.properties.isWhitespace) {
+                throw .invalid(field, "origin \(ValidationError.quote(origin)) must not contain whitespace")
             }
         }
-        if let hash = route.hashPolicy {
-            if hash.header.isEmpty { throw .invalid("\(path).hash_policy.header", "header name is empty") }
-            try checkHeaderName(hash.header, at: "\(path).hash_policy.header")
+        for (index, method) in cors.allowMethods.enumerated() where !isToken(method) {
+            throw .invalid(
+                "\(path).allow_methods[\(index)]",
+                "invalid method \(ValidationError.quote(method)): a method is a token such as GET")
         }
-        if let mirror = route.mirror {
-            if mirror.service.isEmpty { throw .invalid("\(path).mirror.service", "service name is empty") }
-            try checkRange(mirror.percent, 0...100, at: "\(path).mirror.percent")
+        for (index, header) in cors.allowHeaders.enumerated() {
+            try checkHeaderName(header, at: "\(path).allow_headers[\(index)]", pseudo: false)
         }
-        if let limit = route.rateLimit {
-            try checkRange(limit.requests, 1...1_000_000, at: "\(path).rate_limit.requests")
-            // Envoy refuses a token bucket that refills more often than every 50 ms.
-            try checkRange(limit.per, 50...oneHour, at: "\(path).rate_limit.per")
-            // A bucket smaller than one refill would never admit `requests` in an interval.
-            if let burst = limit.burst {
-                try checkRange(burst, limit.requests...1_000_000, at: "\(path).rate_limit.burst")
-            }
+        for (index, header) in cors.exposeHeaders.enumerated() {
+            try checkHeaderName(header, at: "\(path).expose_headers[\(index)]", pseudo: false)
+        }
+        if let maxAge = cors.maxAge, maxAge.milliseconds < 0 {
+            throw .invalid("\(path).max_age", "max_age must not be negative")
+        }
+    }
+
+    static func check(_ hash: HashPolicy, at path: String) throws(ValidationError) {
+        if hash.header.isEmpty { throw .invalid("\(path).header", "header name is empty") }
+        try checkHeaderName(hash.header, at: "\(path).header")
+    }
+
+    static func check(_ mirror: RequestMirror, at path: String) throws(ValidationError) {
+        if mirror.service.isEmpty { throw .invalid("\(path).service", "service name is empty") }
+        try checkRange(mirror.percent, 0...100, at: "\(path).percent")
+    }
+
+    static func check(_ limit: RateLimit, at path: String) throws(ValidationError) {
+        try checkRange(limit.requests, 1...1_000_000, at: "\(path).requests")
+        // Envoy refuses a token bucket that refills more often than every 50 ms.
+        try checkRange(limit.per, 50...oneHour, at: "\(path).per")
+        // A bucket smaller than one refill would never admit `requests` in an interval.
+        if let burst = limit.burst {
+            try checkRange(burst, limit.requests...1_000_000, at: "\(path).burst")
         }
     }
 

@@ -12,7 +12,7 @@ struct ObservationEventTests {
         let observations = (0..<10_000).map { ProxyObservation.acked(node: "n\($0)", typeURL: cds, version: "7") }
         let events = ProxyObservation.events(observations)
         #expect(events.count == 10)
-        #expect(events.allSatisfy { $0.type == EventType.proxyAcked && $0.entities.count == 1000 })
+        #expect(events.allSatisfy { $0.eventType == .proxyAcked && $0.entities.count == 1000 })
         #expect(events.flatMap(\.observations) == observations)
     }
 

@@ -44,11 +44,11 @@ struct PayloadCodecTests {
         let decoded = try GatewayEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: payload)
         #expect(decoded == event)
         #expect(event.kind == (event.observations.isEmpty ? .configuration : .observation))
-        let addedLater = [
+        let addedLater: [EventType] = [
             EventType.proxyPinned, EventType.proxyUnpinned, EventType.proxyConnected, EventType.proxyDisconnected,
             EventType.proxyAcked, EventType.proxyNacked,
         ]
-        #expect(event.schemaVersion == (addedLater.contains(event.type) ? 1 : 2))
+        #expect(event.schemaVersion == (addedLater.contains(event.eventType) ? 1 : 2))
         let viaPointer = try payload.withUnsafeBytes {
             try GatewayEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: $0)
         }

@@ -65,7 +65,7 @@ struct RateLimitTests {
         var writer = BinaryWriter()
         writer.write(plain)
         #expect(GatewayEvent.routeAdded(plain).encodePayload() == writer.bytes)
-        let old = try GatewayEvent.decode(type: EventType.routeAdded, schemaVersion: 2, payload: writer.bytes)
+        let old = try GatewayEvent.decode(type: EventType.routeAdded.name, schemaVersion: 2, payload: writer.bytes)
         #expect(old == .routeAdded(plain))
     }
 
@@ -129,7 +129,7 @@ struct RateLimitTests {
         RouteRateLimits.write([limited], to: &section)
         // One entry: the name "api", then the limit.
         #expect(section.bytes == [0x01, 0x03, 0x61, 0x70, 0x69] + Self.rateLimitBytes)
-        let old = try GatewayEvent.decode(type: EventType.routeAdded, schemaVersion: 2, payload: routeBytes.bytes + Self.rateLimitBytes)
+        let old = try GatewayEvent.decode(type: EventType.routeAdded.name, schemaVersion: 2, payload: routeBytes.bytes + Self.rateLimitBytes)
         #expect(old == .routeAdded(limited))
     }
 
@@ -149,15 +149,15 @@ struct RateLimitTests {
         var twice = BinaryWriter()
         RouteRateLimits.write([limited, limited], to: &twice)
         #expect(throws: PayloadError.self) {
-            try GatewayEvent.decode(type: EventType.configRolledBack, schemaVersion: 2, payload: withoutSection + twice.bytes)
+            try GatewayEvent.decode(type: EventType.configRolledBack.name, schemaVersion: 2, payload: withoutSection + twice.bytes)
         }
         var ghost = limited
         ghost.name = "ghost"
         var unknown = BinaryWriter()
         RouteRateLimits.write([ghost], to: &unknown)
         #expect(throws: PayloadError.self) {
-            try GatewayEvent.decode(type: EventType.configRolledBack, schemaVersion: 2, payload: withoutSection + unknown.bytes)
+            try GatewayEvent.decode(type: EventType.configRolledBack.name, schemaVersion: 2, payload: withoutSection + unknown.bytes)
         }
-        #expect(try GatewayEvent.decode(type: EventType.configRolledBack, schemaVersion: 2, payload: payload) == .configRolledBack(rollback))
+        #expect(try GatewayEvent.decode(type: EventType.configRolledBack.name, schemaVersion: 2, payload: payload) == .configRolledBack(rollback))
     }
 }
