@@ -619,11 +619,11 @@ enum OpenAPIDocument {
                         ("acked", ["type": "object", "additionalProperties": string]),
                         ("running_version", nullableString), ("running_since", nullableString),
                         ("last_nack", ["anyOf": [ref("ProxyRejection"), ["type": "null"]]]),
-                        ("pinned_version", nullableInteger),
+                        ("rejecting", boolean), ("pinned_version", nullableInteger),
                     ],
                     required: [
                         "connected", "node_cluster", "connected_since", "disconnected_at", "last_seen", "acked",
-                        "running_version", "running_since", "last_nack", "pinned_version",
+                        "running_version", "running_since", "last_nack", "rejecting", "pinned_version",
                     ],
                     description: "What the log says a node does: acked is the version per type URL since it connected")
             ),
@@ -633,8 +633,8 @@ enum OpenAPIDocument {
                     [
                         ("members", integer), ("connected", integer),
                         ("running_versions", ["type": "object", "additionalProperties": integer]),
-                        ("pinned_version", nullableInteger),
-                    ], required: ["members", "connected", "running_versions", "pinned_version"],
+                        ("rejecting", integer), ("pinned_version", nullableInteger),
+                    ], required: ["members", "connected", "running_versions", "rejecting", "pinned_version"],
                     description: "A fleet's members counted: connected members by the version they run")
             ),
             (
