@@ -7,7 +7,7 @@ import LogbookCore
 ///
 /// `envoyConfig` renders the Envoy resources `GET /config` and `GET /config/at` show; without
 /// one (a process that runs no xDS server) they answer 503.
-public func buildRouter(
+func buildRouter(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
     metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil
 ) -> Router<AdminRequestContext> {
@@ -60,20 +60,4 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: "logbook",
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.connectionLimits.maxConnections)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
-}
-
-/// Runs the HTTP API until SIGINT or SIGTERM, then shuts down gracefully: in-flight requests
-/// finish, so every acknowledged mutation is durable before the process exits.
-public enum AdminServer {
-    public static func run(
-        logbook: Logbook, configuration: AdminAPIConfiguration, metrics: APIMetrics = .process,
-        envoyConfig: (any EnvoyConfigSource)? = nil,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) async throws {
-        try await buildApplication(
-            logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig,
-            onServerRunning: onServerRunning
-        )
-        .runService()
-    }
 }

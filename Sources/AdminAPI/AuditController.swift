@@ -18,45 +18,14 @@ struct AuditController {
         return routes
     }
 
-    /// The envelope's fields of one event; the decoded event is spliced in as `event`.
-    struct EventHeader: Encodable {
-        let seq: UInt64
-        let recordedAt: String
-        let kind: String
-        let type: String
-        let schemaVersion: UInt16
-        let actor: String
-        let requestID: String
-        let entities: [String]
-        let hash: String
-        let previousHash: String?
-
-        enum CodingKeys: String, CodingKey {
-            case seq, kind, type, actor, entities, hash
-            case recordedAt = "recorded_at"
-            case schemaVersion = "schema_version"
-            case requestID = "request_id"
-            case previousHash = "previous_hash"
-        }
-
-        init(_ envelope: Envelope, withPreviousHash: Bool) {
-            seq = envelope.sequence
-            recordedAt = Timestamp.iso8601(milliseconds: envelope.recordedAt)
-            kind = envelope.kind == .observation ? "observation" : "configuration"
-            type = envelope.type
-            schemaVersion = envelope.schemaVersion
-            actor = envelope.actor
-            requestID = envelope.requestID
-            entities = envelope.entities
-            hash = Hex.encode(envelope.hash)
-            previousHash = withPreviousHash ? Hex.encode(envelope.previousHash) : nil
-        }
-    }
-
+    /// One event as JSON (`RecordedEvent.json()`). `/events/{seq}` also answers the previous hash
+    /// as `previous_hash`, its name before every view shared `EnvelopeRecord`'s `prev_hash`.
     static func json(_ recorded: RecordedEvent, withPreviousHash: Bool = false) -> Data {
-        JSONAnswer.object(
-            EventHeader(recorded.envelope, withPreviousHash: withPreviousHash), adding: "event",
-            raw: recorded.event.payloadJSON())
+        let json = recorded.json()
+        guard withPreviousHash else { return json }
+        // The alias goes after `event`: readers look keys up, and the shared part stays sorted.
+        return CanonicalJSON.object(
+            json, adding: "previous_hash", raw: JSONAnswer.encode(Hex.encode(recorded.envelope.previousHash)))
     }
 
     /// Filters combine with AND; `after_seq` (or `cursor`, its alias) continues from a `next_cursor`.

@@ -1,14 +1,13 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Encodes answers the same way everywhere: sorted keys, unescaped slashes.
+/// Encodes answers the same way everywhere: `CanonicalJSON` (sorted keys, unescaped slashes).
 enum JSONAnswer {
     static func encode(_ value: some Encodable) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Our answer types are plain values; encoding them cannot fail short of a bug.
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+        (try? CanonicalJSON.encode(value)) ?? Data("{}".utf8)
     }
 
     static func response(
@@ -25,14 +24,7 @@ enum JSONAnswer {
 
     /// `{"a": ..., "<key>": <raw>}`: splices already-encoded JSON (an event payload) into an object.
     static func object(_ header: some Encodable, adding key: String, raw: Data) -> Data {
-        var data = encode(header)
-        guard data.last == UInt8(ascii: "}") else { return data }
-        data.removeLast()
-        if data.count > 1 { data.append(UInt8(ascii: ",")) }
-        data.append(contentsOf: Array("\"\(key)\":".utf8))
-        data.append(raw)
-        data.append(UInt8(ascii: "}"))
-        return data
+        CanonicalJSON.object(encode(header), adding: key, raw: raw)
     }
 
     static func array(_ items: [Data]) -> Data {

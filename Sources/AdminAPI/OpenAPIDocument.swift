@@ -737,18 +737,30 @@ enum OpenAPIDocument {
             required: [key, "next_cursor", "version"])
     }
 
+    /// `EnvelopeRecord`'s header fields and the decoded event; `/events/{seq}` adds `previous_hash`.
     private static func eventSchema(withPreviousHash: Bool) -> JSONValue {
+        let hex: JSONValue = ["type": "string", "pattern": "^[0-9a-f]{64}$"]
         var properties: [(String, JSONValue)] = [
             ("seq", integer), ("recorded_at", string),
             ("kind", ["type": "string", "enum": ["configuration", "observation"]]), ("type", string),
             ("schema_version", integer), ("actor", string), ("request_id", string), ("entities", array(string)),
-            ("hash", string), ("event", ["description": "The decoded event payload"]),
+            ("hash", hex),
+            ("prev_hash", ["type": "string", "pattern": "^[0-9a-f]{64}$", "description": "The previous event's hash"]),
+            ("event", ["description": "The decoded event payload"]),
         ]
         var required = [
-            "seq", "recorded_at", "kind", "type", "schema_version", "actor", "request_id", "entities", "hash", "event",
+            "seq", "recorded_at", "kind", "type", "schema_version", "actor", "request_id", "entities", "hash",
+            "prev_hash", "event",
         ]
         if withPreviousHash {
-            properties.append(("previous_hash", string))
+            properties.append(
+                (
+                    "previous_hash",
+                    [
+                        "type": "string", "pattern": "^[0-9a-f]{64}$", "deprecated": true,
+                        "description": "The same as prev_hash, under its older name",
+                    ]
+                ))
             required.append("previous_hash")
         }
         return object(properties, required: required)

@@ -1,10 +1,14 @@
 import Foundation
 
-/// An envelope as one JSON Lines record: lossless (the payload in base64, the hashes in hex),
-/// so an exported log imports to the same bytes and the same chain.
+/// An envelope as JSON: the one shape `export`, the HTTP API (`GET /events`, `/events/{seq}`, the
+/// SSE stream) and `logbook events --json` share, so a reader can check the chain (`hash`,
+/// `prev_hash`) from any of them. An export record is lossless (`payload` in base64 and
+/// `recorded_at_ms`), so an exported log imports to the same bytes and the same chain; a header
+/// leaves those two out, and its readers add the decoded event beside it.
 public struct EnvelopeRecord: Codable, Sendable, Equatable {
     public var seq: UInt64
-    public var recordedAtMs: Int64
+    /// Export only; import needs it.
+    public var recordedAtMs: Int64?
     /// The same instant in ISO 8601, for people reading the file; import ignores it.
     public var recordedAt: String
     public var kind: String
@@ -13,7 +17,8 @@ public struct EnvelopeRecord: Codable, Sendable, Equatable {
     public var actor: String
     public var requestId: String
     public var entities: [String]
-    public var payload: String
+    /// Export only: the payload bytes in base64; import needs it.
+    public var payload: String?
     public var prevHash: String
     public var hash: String
 
@@ -26,9 +31,16 @@ public struct EnvelopeRecord: Codable, Sendable, Equatable {
         case prevHash = "prev_hash"
     }
 
+    /// The lossless record `export` writes.
     public init(_ envelope: Envelope) {
-        seq = envelope.sequence
+        self.init(header: envelope)
         recordedAtMs = envelope.recordedAt
+        payload = Data(envelope.payload).base64EncodedString()
+    }
+
+    /// The envelope's fields without its payload bytes, for readers that show the decoded event.
+    public init(header envelope: Envelope) {
+        seq = envelope.sequence
         recordedAt = Timestamp.iso8601(milliseconds: envelope.recordedAt)
         kind = envelope.kind == .configuration ? "configuration" : "observation"
         type = envelope.type
@@ -36,9 +48,14 @@ public struct EnvelopeRecord: Codable, Sendable, Equatable {
         actor = envelope.actor
         requestId = envelope.requestID
         entities = envelope.entities
-        payload = Data(envelope.payload).base64EncodedString()
         prevHash = Hex.encode(envelope.previousHash)
         hash = Hex.encode(envelope.hash)
+    }
+
+    /// The record in canonical JSON, with already-encoded JSON (the decoded event) added as `key`.
+    public func json(adding key: String, raw: Data) -> Data {
+        // A plain value of strings and numbers: encoding it cannot fail short of a bug.
+        CanonicalJSON.object((try? CanonicalJSON.encode(self)) ?? Data("{}".utf8), adding: key, raw: raw)
     }
 
     /// The envelope this record describes; throws naming the field that does not parse.
@@ -49,6 +66,8 @@ public struct EnvelopeRecord: Codable, Sendable, Equatable {
         case "observation": kind = .observation
         default: throw EventLogError(.invalidEvent, "kind: must be configuration or observation, not '\(self.kind)'")
         }
+        guard let recordedAtMs else { throw EventLogError(.invalidEvent, "recorded_at_ms: missing") }
+        guard let payload else { throw EventLogError(.invalidEvent, "payload: missing") }
         guard let payload = Data(base64Encoded: payload) else {
             throw EventLogError(.invalidEvent, "payload: not valid base64")
         }

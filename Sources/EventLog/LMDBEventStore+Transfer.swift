@@ -6,8 +6,7 @@ extension LMDBEventStore {
     /// the idempotency keys whose first answer ends in that range (head from `from` to
     /// `through`; with `from` 1, from 0), one `IdempotencyKeyRecord` a line, in head order.
     public func export(from: UInt64 = 1, through: UInt64? = nil, _ writeLine: (String) throws -> Void) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = CanonicalJSON.encoder()
         let last = through ?? head
         try scan(after: from > 0 ? from - 1 : 0, through: last) { view in
             let line = try encoder.encode(EnvelopeRecord(try view.decode()))

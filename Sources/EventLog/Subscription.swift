@@ -2,71 +2,44 @@ import Synchronization
 
 /// The live subscriptions of one store: each is woken with the new head after an append.
 final class SubscriberRegistry: Sendable {
-    private let continuations = Mutex<[UInt64: AsyncStream<UInt64>.Continuation]>([:])
-    private let counter = Atomic<UInt64>(0)
-
-    /// Registers `continuation` and hands it `head` at once, so a head that moved while it
-    /// registered is not missed.
-    func register(_ continuation: AsyncStream<UInt64>.Continuation, head: UInt64) -> UInt64 {
-        let id = counter.add(1, ordering: .relaxed).newValue
-        continuations.withLock { $0[id] = continuation }
-        continuation.yield(head)
-        return id
-    }
-
-    func unregister(_ id: UInt64) {
-        continuations.withLock { $0.removeValue(forKey: id) }?.finish()
-    }
+    private let heads = Broadcast<UInt64>()
 
     func notify(head: UInt64) {
-        continuations.withLock { continuations in
-            for continuation in continuations.values { continuation.yield(head) }
-        }
+        heads.send(head)
     }
 
     /// Ends every subscription: their streams finish once they have handed out what they read.
     func finishAll() {
-        continuations.withLock { continuations in
-            for continuation in continuations.values { continuation.finish() }
-            continuations.removeAll()
-        }
+        heads.finishAll()
     }
+
+    /// How many subscriptions are open.
+    var count: Int { heads.count }
 
     /// Catches up from `after` in pages read from `store`, then waits for each new head and reads
     /// what it added. Pull-driven: a page is read only when the consumer has taken the last one,
     /// so a slow consumer of a long log holds one page in memory, not the log.
     func subscribe(to store: any EventStoreReader, after: UInt64) -> AsyncThrowingStream<Envelope, any Error> {
-        let (heads, continuation) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
-        let id = register(continuation, head: store.head)
-        let cursor = SubscriptionCursor(store: store, after: after, heads: heads, registry: self, id: id)
+        // The head now, at once, so a head that moved while it registered is not missed. The
+        // stream leaves the registry when the cursor (which holds its only iterator) is gone.
+        let cursor = SubscriptionCursor(store: store, after: after, heads: heads.stream(first: store.head))
         return AsyncThrowingStream { try await cursor.next() }
     }
 }
 
 /// Where one subscription stands: the last sequence handed out, the rest of the current page,
-/// and the head updates that wake it once it has caught up. Unregisters when the stream is gone.
+/// and the head updates that wake it once it has caught up.
 actor SubscriptionCursor {
     private let store: any EventStoreReader
-    private let registry: SubscriberRegistry
-    private let id: UInt64
     private var last: UInt64
     private var page: [Envelope] = []
     private var taken = 0
     private var heads: AsyncStream<UInt64>.Iterator
 
-    init(
-        store: any EventStoreReader, after: UInt64, heads: AsyncStream<UInt64>, registry: SubscriberRegistry,
-        id: UInt64
-    ) {
+    init(store: any EventStoreReader, after: UInt64, heads: AsyncStream<UInt64>) {
         self.store = store
         self.last = after
         self.heads = heads.makeAsyncIterator()
-        self.registry = registry
-        self.id = id
-    }
-
-    deinit {
-        registry.unregister(id)
     }
 
     /// The next envelope; nil when the store is closed.

@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 import Gateway
 
 /// Moves domain events in and out of envelopes: the one place that knows both shapes.
@@ -28,5 +29,13 @@ public struct RecordedEvent: Sendable {
     public init(_ envelope: Envelope) throws {
         self.envelope = envelope
         self.event = try EventCoding.event(of: envelope)
+    }
+}
+
+extension RecordedEvent {
+    /// The envelope's fields (`EnvelopeRecord`, with `hash` and `prev_hash`) and the decoded event
+    /// as `event`: one item of `GET /events`, the SSE stream and `logbook events --json`.
+    public func json() -> Data {
+        EnvelopeRecord(header: envelope).json(adding: "event", raw: event.payloadJSON())
     }
 }

@@ -63,7 +63,7 @@ public actor Logbook {
     /// the log on first use (a CLI command that never asks does not pay for it).
     let observed = Mutex<ProxyStatusBoard?>(nil)
     /// The consumers of `stateUpdates()`.
-    let stateWatchers = StateWatchers()
+    let stateWatchers = Broadcast<GatewayState>()
 
     public init(store: any EventStore, checkpointInterval: UInt64 = 1000) throws {
         self.store = store
@@ -159,7 +159,7 @@ public actor Logbook {
                             for event in applied { state.apply(event.event, seq: event.sequence) }
                             // Under the lock, so a consumer that registers meanwhile never sees
                             // an older state after a newer one.
-                            if state.version != oldVersion { self.stateWatchers.yield(state) }
+                            if state.version != oldVersion { self.stateWatchers.send(state) }
                             return (old, state)
                         }
                         self.observed.withLock { board in
@@ -216,13 +216,7 @@ public actor Logbook {
     /// The durable state now, then again after every append that changes the configuration
     /// version. A slow consumer skips to the newest: the stream buffers one state.
     public nonisolated func stateUpdates() -> AsyncStream<GatewayState> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: GatewayState.self, bufferingPolicy: .bufferingNewest(1))
-        durable.withLock { state in
-            stateWatchers.add(continuation)
-            continuation.yield(state)
-        }
-        return stream
+        durable.withLock { state in stateWatchers.stream(bufferingNewest: 1, first: state) }
     }
 
     private nonisolated func saveCheckpoint(_ state: GatewayState) {

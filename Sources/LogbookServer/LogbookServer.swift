@@ -19,6 +19,8 @@ public enum LogbookServer {
         logbook: Logbook, configuration: ServerConfiguration,
         onRunning: @escaping @Sendable (BoundPorts, Parts) async -> Void = { _, _ in }
     ) async throws {
+        // Both ports first: a busy one stops the server before either listens or the log is written.
+        try configuration.checkPorts()
         let recorder = try ObservationRecorder(logbook: logbook, interval: configuration.observationInterval)
         // Streams of an earlier process are gone; the log must not say they are connected.
         _ = try await recorder.markAllDisconnected()

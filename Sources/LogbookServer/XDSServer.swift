@@ -26,12 +26,15 @@ struct XDSServer: Service {
                     StalledStreamCloser(timeout: TimeAmount(stallTimeout)), position: .first)
             }
         }
+        // An IPv6 literal (`::1`) must be bound as IPv6: as IPv4 it cannot be bound at all.
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: host, port: port), transportSecurity: .plaintext, config: config)
+            address: ServerConfiguration.isIPv6(host) ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port),
+            transportSecurity: .plaintext, config: config)
         let server = GRPCServer(transport: transport, services: [service])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.serve() }
-            if let bound = try await transport.listeningAddress.ipv4?.port {
+            let listening = try await transport.listeningAddress
+            if let bound = listening.ipv4?.port ?? listening.ipv6?.port {
                 await onListening(bound)
             }
             try await gracefulShutdown()

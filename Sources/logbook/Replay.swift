@@ -27,6 +27,10 @@ struct Replay: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            let configuration = ServerConfiguration(
+                api: .init(host: "127.0.0.1", port: httpPort), xdsHost: "127.0.0.1", xdsPort: xdsPort)
+            // With --serve, busy ports are refused before anything is imported.
+            if serve { try configuration.checkPorts() }
             let directory = into ?? NSTemporaryDirectory() + "logbook-replay-" + UUID().uuidString.lowercased()
             let replayed = try await ReplayedLog(file: file, directory: directory)
             defer { replayed.close() }
@@ -37,14 +41,15 @@ struct Replay: AsyncParsableCommand {
                     + "\(state.services.count) services, \(state.routes.count) routes, \(state.proxies.count) proxies")
             let store = try replayed.snapshotStore(at: served)
             for key in state.proxies.keys.sorted() {
-                let node = key.hasPrefix("cluster:") ? NodeIdentity(id: key, cluster: String(key.dropFirst(8))) : NodeIdentity(id: key)
+                let node =
+                    key.hasPrefix("cluster:")
+                    ? NodeIdentity(id: key, cluster: String(key.dropFirst(8))) : NodeIdentity(id: key)
                 print("  \(key): resources sha256 \(store.snapshot(for: node).digest)")
             }
             guard serve else { return }
-            let configuration = ServerConfiguration(
-                api: .init(host: "127.0.0.1", port: httpPort), xdsHost: "127.0.0.1", xdsPort: xdsPort,
-                frozenVersion: served)
-            try await LogbookServer.run(logbook: replayed.logbook, configuration: configuration) { ports, _ in
+            var frozen = configuration
+            frozen.frozenVersion = served
+            try await LogbookServer.run(logbook: replayed.logbook, configuration: frozen) { ports, _ in
                 FileHandle.standardError.write(
                     Data(
                         "logbook: serving the HTTP API on http://127.0.0.1:\(ports.http) and xDS on 127.0.0.1:\(ports.xds) (frozen at version \(served))\n"

@@ -27,7 +27,12 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            // Read the file before opening the log, so a typo fails fast and creates nothing.
+            let configuration = ServerConfiguration(
+                api: AdminAPIConfiguration(host: httpHost, port: httpPort, configPath: config.map(Self.absolute)),
+                xdsHost: xdsHost, xdsPort: xdsPort)
+            // Ports and the file before the log is opened, so a busy port or a typo fails fast and
+            // creates nothing.
+            try configuration.checkPorts()
             let declarative = try config.map { try DeclarativeFile(path: $0) }
             let session = try Session.open(dataDir, create: true)
             defer { session.close() }
@@ -39,14 +44,12 @@ struct Serve: AsyncParsableCommand {
             }
             // An imported or crashed log may lack checkpoints; state-at-version queries need them.
             try await session.logbook.writeMissingCheckpoints()
-            let configuration = ServerConfiguration(
-                api: AdminAPIConfiguration(host: httpHost, port: httpPort, configPath: config.map(Self.absolute)),
-                xdsHost: xdsHost, xdsPort: xdsPort)
             let (httpHost, xdsHost) = (self.httpHost, self.xdsHost)
             let store = session.store
             try await LogbookServer.run(logbook: session.logbook, configuration: configuration) { ports, _ in
                 Self.say(
-                    "serving the HTTP API on http://\(httpHost):\(ports.http) and xDS on \(xdsHost):\(ports.xds)"
+                    "serving the HTTP API on http://\(ServerConfiguration.authority(host: httpHost, port: ports.http))"
+                        + " and xDS on \(ServerConfiguration.authority(host: xdsHost, port: ports.xds))"
                         + " (log head \(store.head))")
             }
         }

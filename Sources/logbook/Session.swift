@@ -53,23 +53,12 @@ enum Format {
     }
 
     static func json(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        (try? CanonicalJSON.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    /// One audit line as JSON: the envelope's fields and the decoded event.
+    /// One audit line as JSON: the `GET /events` item (`RecordedEvent.json()`).
     static func eventJSON(_ recorded: RecordedEvent) -> String {
-        let envelope = recorded.envelope
-        let header: [String: String] = [
-            "recorded_at": time(envelope.recordedAt), "actor": envelope.actor, "request_id": envelope.requestID,
-            "type": envelope.type, "hash": Hex.encode(envelope.hash),
-        ]
-        var text = String(json(header).dropLast())
-        text += ",\"seq\":\(envelope.sequence),\"schema_version\":\(envelope.schemaVersion)"
-        text += ",\"entities\":" + json(envelope.entities)
-        text += ",\"event\":" + String(decoding: recorded.event.payloadJSON(), as: UTF8.self) + "}"
-        return text
+        String(decoding: recorded.json(), as: UTF8.self)
     }
 }
 

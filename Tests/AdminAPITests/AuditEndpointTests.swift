@@ -26,6 +26,11 @@ struct AuditEndpointTests {
             #expect(events.first?["actor"] as? String == "alice")
             #expect((events.first?["hash"] as? String)?.count == 64)
             #expect(events.first?["event"] is [String: Any])
+            // The chain is checkable from the page alone: each prev_hash is the hash before it.
+            #expect(events.first?["prev_hash"] as? String == String(repeating: "0", count: 64))
+            for (earlier, later) in zip(events, events.dropFirst()) {
+                #expect(later["prev_hash"] as? String == earlier["hash"] as? String)
+            }
             let byBob = try await client.send(.get, "/events?actor=bob").object["events"] as? [[String: Any]]
             #expect(byBob?.compactMap { $0["seq"] as? Int } == [2])
             let updates =
@@ -71,7 +76,9 @@ struct AuditEndpointTests {
             let envelope = try #require(try harness.store.envelope(at: 2))
             let first = try #require(try harness.store.envelope(at: 1))
             #expect(body["hash"] as? String == envelope.hash.map { String(format: "%02x", $0) }.joined())
-            #expect(body["previous_hash"] as? String == first.hash.map { String(format: "%02x", $0) }.joined())
+            #expect(body["prev_hash"] as? String == first.hash.map { String(format: "%02x", $0) }.joined())
+            // The older name stays as an alias on this endpoint.
+            #expect(body["previous_hash"] as? String == body["prev_hash"] as? String)
             try await expectRejected(client, harness, .get, "/events/99", status: .notFound, field: "seq")
             try await expectRejected(client, harness, .get, "/events/abc", status: .badRequest, field: "seq")
         }

@@ -53,7 +53,7 @@ struct TransferTests {
             #expect(lines.allSatisfy { !$0.contains("\n") })
             let records = try lines.map { try JSONDecoder().decode(EnvelopeRecord.self, from: Data($0.utf8)) }
             #expect(records.map(\.seq) == Array(1...10))
-            #expect(records == envelopes.map(EnvelopeRecord.init))
+            #expect(records == envelopes.map { EnvelopeRecord($0) })
             let first = try #require(records.first)
             #expect(first.prevHash == String(repeating: "0", count: 64))
             #expect(first.hash == Hex.encode(envelopes[0].hash))
@@ -61,7 +61,7 @@ struct TransferTests {
             #expect(first.recordedAt == "2025-11-27T10:40:00.000Z")
             #expect(first.kind == "configuration")
             #expect(records[3].kind == "observation")
-            #expect(Data(base64Encoded: first.payload).map(Array.init) == envelopes[0].payload)
+            #expect(first.payload.flatMap { Data(base64Encoded: $0) }.map(Array.init) == envelopes[0].payload)
             // Keys are sorted and named as documented.
             #expect(lines[0].hasPrefix("{\"actor\":\"actor-1\",\"entities\":[],\"hash\":"))
             #expect(lines[0].contains("\"prev_hash\":\"0000"))
@@ -169,6 +169,14 @@ struct TransferTests {
                     try store.importLines([String(decoding: try JSONEncoder().encode(record), as: UTF8.self)])
                 }
                 #expect(badHash?.message.hasPrefix("line 1: hash") == true)
+
+                // A header (what `GET /events` shows) is not an export line: it has no payload.
+                record = try JSONDecoder().decode(EnvelopeRecord.self, from: Data(lines[0].utf8))
+                let header = EnvelopeRecord(header: try record.envelope())
+                let noPayload = #expect(throws: EventLogError.self) {
+                    try store.importLines([String(decoding: try CanonicalJSON.encode(header), as: UTF8.self)])
+                }
+                #expect(noPayload?.message.hasPrefix("line 1: recorded_at_ms: missing") == true)
                 #expect(store.head == 0)
             }
         }

@@ -145,6 +145,30 @@ struct CLITests {
         expectOneLineError(try runLogbook(["import", file, "--data-dir", copy]), mentions: "line 1")
     }
 
+    @Test("events --json prints the GET /events item, prev_hash included, and export agrees on the chain")
+    func eventsJSONShowsTheChain() throws {
+        let dir = try TemporaryDirectory()
+        let data = dir.path + "/data"
+        #expect(try runLogbook(["apply", gateway, "--data-dir", data]).status == 0)
+        let shown = try runLogbook(["events", "--json", "--data-dir", data]).stdout.split(separator: "\n")
+            .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let exported = try runLogbook(["export", "--data-dir", data]).stdout.split(separator: "\n")
+            .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+            .filter { $0["seq"] != nil }
+        #expect(shown.count == exported.count && !shown.isEmpty)
+        for (line, record) in zip(shown, exported) {
+            for key in ["seq", "recorded_at", "kind", "type", "schema_version", "actor", "request_id", "hash"] {
+                #expect("\(line[key] ?? "absent")" == "\(record[key] ?? "missing")", "\(key)")
+            }
+            #expect(line["prev_hash"] as? String == record["prev_hash"] as? String)
+            #expect(line["event"] is [String: Any])
+            #expect(line["payload"] == nil)
+        }
+        for (earlier, later) in zip(shown, shown.dropFirst()) {
+            #expect(later["prev_hash"] as? String == earlier["hash"] as? String)
+        }
+    }
+
     @Test("diff, versions and state --version answer about history")
     func history() throws {
         let dir = try TemporaryDirectory()

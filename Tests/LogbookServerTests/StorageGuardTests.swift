@@ -5,34 +5,8 @@ import Testing
 /// on a held log, read-only commands beside a server and on a read-only mount, a full disk.
 @Suite("storage guards", .serialized)
 struct StorageGuardTests {
-    struct Finished {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// Runs `executable` to its end (at most 30 s) and answers what it printed.
-    func run(_ executable: String, _ arguments: [String]) async throws -> Finished {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return Finished(
-            status: process.terminationStatus,
-            stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-            stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-    }
-
     func logbook(_ arguments: [String]) async throws -> Finished {
-        try await run(LogbookServe.executable, arguments)
+        try await runToEnd(LogbookServe.executable, arguments)
     }
 
     @Test("a second writer on a served log is refused naming the holder's pid; read-only commands still read")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import EventLog
 import Foundation
 import Gateway
 import LogbookCore
@@ -111,7 +112,9 @@ struct Up: AsyncParsableCommand {
         } catch {
             await stopAll(started)
             if !started.isEmpty {
-                say("stopped what had started: " + started.map { "\($0.1.name) (pid \($0.1.pid))" }.joined(separator: ", "))
+                say(
+                    "stopped what had started: "
+                        + started.map { "\($0.1.name) (pid \($0.1.pid))" }.joined(separator: ", "))
             }
             throw error
         }
@@ -155,7 +158,9 @@ struct Up: AsyncParsableCommand {
 
     private func resolveEnvoy() throws -> String {
         if let envoy {
-            guard FileManager.default.isExecutableFile(atPath: envoy) else { throw UpError("--envoy \(envoy) is not an executable") }
+            guard FileManager.default.isExecutableFile(atPath: envoy) else {
+                throw UpError("--envoy \(envoy) is not an executable")
+            }
             return envoy
         }
         if let fromEnvironment = ProcessInfo.processInfo.environment["ENVOY_BIN"],
@@ -240,13 +245,17 @@ struct Up: AsyncParsableCommand {
                 logPath: logsDir + "/grpc-1.log", probe: .tcp(port: plan.grpc), tier: .backend))
         for (bootstrap, ports) in zip(layout.bootstraps, plan.proxies) {
             let path = runDir + "/\(bootstrap.nodeID).yaml"
-            try bootstrap.yaml(adminPort: ports.admin, xdsPort: plan.xds).write(toFile: path, atomically: true, encoding: .utf8)
+            try bootstrap.yaml(adminPort: ports.admin, xdsPort: plan.xds).write(
+                toFile: path, atomically: true, encoding: .utf8)
             // Access logs (Envoy's stdout) apart from Envoy's own log (its stderr).
             components.append(
                 Component(
                     name: "Envoy \(bootstrap.nodeID)", executable: layout.envoy,
                     // Access logs reach the file within a second rather than Envoy's default 10 s.
-                    arguments: ["-c", path, "--disable-hot-restart", "--log-level", "info", "--file-flush-interval-msec", "1000"],
+                    arguments: [
+                        "-c", path, "--disable-hot-restart", "--log-level", "info", "--file-flush-interval-msec",
+                        "1000",
+                    ],
                     logPath: logsDir + "/\(bootstrap.nodeID).access.log",
                     errorLogPath: logsDir + "/\(bootstrap.nodeID).log",
                     probe: .http(port: ports.admin, path: "/ready"), tier: .proxy))
@@ -259,7 +268,9 @@ struct Up: AsyncParsableCommand {
     private func waitUntilReady(_ component: Component, _ process: SupervisedProcess, stop: StopSignal) async throws {
         let deadline = ContinuousClock.now + .seconds(startTimeout)
         while true {
-            if let reason = stop.reason { throw UpError("\(reason) while starting \(component.name); stopped everything") }
+            if let reason = stop.reason {
+                throw UpError("\(reason) while starting \(component.name); stopped everything")
+            }
             if let status = process.exited() {
                 throw UpError(
                     "\(component.name) exited with status \(status) while starting; the end of "
@@ -289,10 +300,12 @@ struct Up: AsyncParsableCommand {
         while ContinuousClock.now < deadline {
             if let reason = stop.reason { throw UpError("\(reason) while waiting for the proxies; stopped everything") }
             if let dead = started.first(where: { !$0.isRunning }) {
-                throw UpError("\(dead.name) exited while the proxies were starting; see \(dead.errorLogPath ?? dead.logPath)")
+                throw UpError(
+                    "\(dead.name) exited while the proxies were starting; see \(dead.errorLogPath ?? dead.logPath)")
             }
             if let version = LoopbackHTTP.get(port: plan.api, path: "/status")?.json?["version"] as? Int,
-                let list = LoopbackHTTP.get(port: plan.api, path: "/proxies?limit=100")?.json?["proxies"] as? [[String: Any]]
+                let list = LoopbackHTTP.get(port: plan.api, path: "/proxies?limit=100")?.json?["proxies"]
+                    as? [[String: Any]]
             {
                 let statuses = Dictionary(
                     list.compactMap { item -> (String, [String: Any])? in
@@ -303,8 +316,11 @@ struct Up: AsyncParsableCommand {
                     }, uniquingKeysWith: { first, _ in first })
                 for id in plan.proxies.map(\.id) {
                     // A rejected configuration never becomes "running": say why now, not at the timeout.
-                    if let nack = statuses[id]?["last_nack"] as? [String: Any], nack["version"] as? String == String(version) {
-                        throw UpError("\(id) rejected configuration version \(version): \(nack["message"] as? String ?? "?")")
+                    if let nack = statuses[id]?["last_nack"] as? [String: Any],
+                        nack["version"] as? String == String(version)
+                    {
+                        throw UpError(
+                            "\(id) rejected configuration version \(version): \(nack["message"] as? String ?? "?")")
                     }
                 }
                 lagging = plan.proxies.map(\.id).filter { id in
@@ -334,8 +350,7 @@ struct Up: AsyncParsableCommand {
                 case logsDir = "logs_dir"
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = CanonicalJSON.encoder(prettyPrinted: true)
         let file = RunFile(
             version: version, ports: plan,
             pids: Dictionary(started.map { ($0.name, $0.pid) }, uniquingKeysWith: { first, _ in first }),
@@ -373,7 +388,9 @@ struct Up: AsyncParsableCommand {
     /// other ports (an earlier run's --free-ports or --replicas) would leave this run's backends
     /// without traffic and its Envoys on ports the banner does not show: refuse, and say why.
     private func checkLogMatches(_ plan: PortPlan) throws {
-        guard let list = LoopbackHTTP.get(port: plan.api, path: "/proxies?limit=1000")?.json?["proxies"] as? [[String: Any]]
+        guard
+            let list = LoopbackHTTP.get(port: plan.api, path: "/proxies?limit=1000")?.json?["proxies"]
+                as? [[String: Any]]
         else { return }
         var differences: [String] = []
         for ports in plan.proxies {
