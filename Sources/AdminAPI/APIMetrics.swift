@@ -102,6 +102,13 @@ public final class APIMetrics: Sendable {
         ).increment(by: Int64(count))
     }
 
+    /// A failure no request saw, logged where it happened: `kind` is `checkpoint` (a checkpoint
+    /// not saved), `observation_flush` (proxy observations not written yet) or `pinned_snapshot`
+    /// (a pinned version that could not be built, so the node got the head).
+    public func recordError(kind: String) {
+        CoreMetrics.Counter(label: "logbook_errors_total", dimensions: [("kind", kind)], factory: factory).increment()
+    }
+
     /// Runs `collect` before each render (to set gauges from state kept elsewhere) until the
     /// answer is passed to `removeCollector`.
     public func addCollector(_ collect: @escaping @Sendable () -> Void) -> UInt64 {

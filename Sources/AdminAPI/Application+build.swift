@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import LogbookCore
+import Logging
 
 /// The router: every endpoint, behind the middleware that counts requests, names them and
 /// shapes errors. `metrics` is injected so tests need not bootstrap the process-wide system.
@@ -47,10 +48,12 @@ public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
 }
 
 /// The HTTP API as a Hummingbird application; `onServerRunning` gets the bound port
-/// (the one to use when `configuration.port` is 0).
+/// (the one to use when `configuration.port` is 0). Each request logs one line with `logger`
+/// (by default nowhere).
 public func buildApplication(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
     metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil,
+    logger: Logger = Logger(label: "logbook.api", factory: { _ in SwiftLogNoOpLogHandler() }),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
@@ -59,5 +62,6 @@ public func buildApplication(
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "logbook",
             availableConnectionsDelegate: MaximumAvailableConnections(configuration.connectionLimits.maxConnections)),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
 }

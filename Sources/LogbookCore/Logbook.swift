@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Gateway
+import Logging
 import Synchronization
 
 /// Who asks for a change, and the guards on it.
@@ -53,6 +54,10 @@ public actor Logbook {
     public nonisolated let store: any EventStore
     public nonisolated let projection: Projection
     public nonisolated let checkpointInterval: UInt64
+    /// Where the log says what went wrong outside any request (a checkpoint that failed to save).
+    public nonisolated let logger: Logger
+    /// Counts a failure no caller sees, by kind (`checkpoint`): the server passes its metrics.
+    nonisolated let countFailure: @Sendable (String) -> Void
     /// The state folded up to the durable head; updated on the writer's completion, in log order.
     private let durable: Mutex<GatewayState>
     /// The durable state plus everything queued: what the next command is decided against.
@@ -65,8 +70,16 @@ public actor Logbook {
     /// The consumers of `stateUpdates()`.
     let stateWatchers = Broadcast<GatewayState>()
 
-    public init(store: any EventStore, checkpointInterval: UInt64 = 1000) throws {
+    /// `logger` and `countFailure` report what fails in the background; by default nowhere, for
+    /// the commands that run no server.
+    public init(
+        store: any EventStore, checkpointInterval: UInt64 = 1000,
+        logger: Logger = Logger(label: "logbook", factory: { _ in SwiftLogNoOpLogHandler() }),
+        countFailure: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
         self.store = store
+        self.logger = logger
+        self.countFailure = countFailure
         self.projection = Projection(store: store)
         self.checkpointInterval = max(checkpointInterval, 1)
         let state = try projection.state(at: store.head)
@@ -220,9 +233,17 @@ public actor Logbook {
     }
 
     private nonisolated func saveCheckpoint(_ state: GatewayState) {
-        let store = self.store
+        let (store, logger, countFailure) = (self.store, self.logger, self.countFailure)
         Task.detached(priority: .background) {
-            try? await store.saveCheckpoint(sequence: state.head, state: state.encoded())
+            do {
+                try await store.saveCheckpoint(sequence: state.head, state: state.encoded())
+            } catch {
+                // The log is intact; state-at-version queries fold from an older checkpoint.
+                logger.error(
+                    "could not save the checkpoint at \(state.head)",
+                    metadata: ["checkpoint.sequence": "\(state.head)", "error": "\(error)"])
+                countFailure("checkpoint")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Gateway
+import Logging
 import Synchronization
 
 /// Turns what the xDS server sees proxies do into observation events, recording only changes:
@@ -79,9 +80,14 @@ public final class ObservationRecorder: Sendable {
     }
 
     private let buffer: Mutex<Buffer>
+    /// Where a failed flush is reported; the logbook's by default.
+    public let logger: Logger
 
-    public init(logbook: Logbook, interval: Duration = .milliseconds(100), limits: Limits = .standard) throws {
+    public init(
+        logbook: Logbook, interval: Duration = .milliseconds(100), limits: Limits = .standard, logger: Logger? = nil
+    ) throws {
         self.logbook = logbook
+        self.logger = logger ?? logbook.logger
         self.interval = interval
         self.limits = limits
         buffer = Mutex(Buffer(view: try logbook.proxyStatus()))
@@ -213,8 +219,8 @@ public final class ObservationRecorder: Sendable {
     }
 
     /// Flushes every `interval` until the task is cancelled, then once more, so what was
-    /// recorded before a graceful shutdown reaches the log. Failures go to `onError`, and the
-    /// observations wait for the next flush.
+    /// recorded before a graceful shutdown reaches the log. Each failure is logged at error and
+    /// goes to `onError` (the server counts it); the observations wait for the next flush.
     public func run(onError: @Sendable (any Error) -> Void = { _ in }) async {
         while !Task.isCancelled {
             do {
@@ -222,8 +228,16 @@ public final class ObservationRecorder: Sendable {
             } catch {
                 break
             }
-            do { try await flush() } catch { onError(error) }
+            do { try await flush() } catch { failed(error, onError) }
         }
-        do { try await flush(releasingAll: true) } catch { onError(error) }
+        do { try await flush(releasingAll: true) } catch { failed(error, onError) }
+    }
+
+    private func failed(_ error: any Error, _ onError: @Sendable (any Error) -> Void) {
+        let waiting = buffer.withLock { $0.pending.count }
+        logger.error(
+            "could not write proxy observations to the log; they wait for the next flush",
+            metadata: ["observations.pending": "\(waiting)", "error": "\(error)"])
+        onError(error)
     }
 }

@@ -15,34 +15,45 @@ public enum LogbookServer {
         public let recorder: ObservationRecorder
     }
 
+    /// `logger` is the one the whole server logs with (`serve` makes it); each part gets it, with
+    /// its own `logbook.component` in the metadata. By default the logbook's.
     public static func run(
-        logbook: Logbook, configuration: ServerConfiguration,
+        logbook: Logbook, configuration: ServerConfiguration, logger: Logger? = nil,
         onRunning: @escaping @Sendable (BoundPorts, Parts) async -> Void = { _, _ in }
     ) async throws {
         // Both ports first: a busy one stops the server before either listens or the log is written.
         try configuration.checkPorts()
-        let recorder = try ObservationRecorder(logbook: logbook, interval: configuration.observationInterval)
+        let logger = logger ?? logbook.logger
+        let metrics = APIMetrics.process
+        let recorder = try ObservationRecorder(
+            logbook: logbook, interval: configuration.observationInterval,
+            logger: logger.with("logbook.component", "observations"))
         // Streams of an earlier process are gone; the log must not say they are connected.
         _ = try await recorder.markAllDisconnected()
         let projection = logbook.projection
         let served = try configuration.frozenVersion.map { try projection.state(at: $0) } ?? logbook.state
-        let store = SnapshotStore(state: served, hook: configuration.translationHook) { try projection.state(at: $0) }
+        let store = SnapshotStore(
+            state: served, hook: configuration.translationHook, logger: logger.with("logbook.component", "xds"),
+            countFailure: { metrics.recordError(kind: $0) }
+        ) { try projection.state(at: $0) }
         let parts = Parts(store: store, recorder: recorder)
         let ports = PortRendezvous { await onRunning($0, parts) }
-        let metrics = APIMetrics.process
         let collector = metrics.addCollector(XDSMetricsCollector(recorder: recorder, metrics: metrics).collect)
         defer { metrics.removeCollector(collector) }
         let api = buildApplication(
             logbook: logbook, configuration: configuration.api, metrics: metrics,
-            envoyConfig: SnapshotConfigSource(store: store)
+            envoyConfig: SnapshotConfigSource(store: store), logger: logger.with("logbook.component", "api")
         ) { await ports.http($0) }
         let xds = XDSServer(
             host: configuration.xdsHost, port: configuration.xdsPort,
             service: AggregatedDiscoveryService(
-                store: store, observer: ObservationBridge(recorder: recorder, metrics: metrics))
+                store: store,
+                observer: ObservationBridge(
+                    recorder: recorder, metrics: metrics, logger: logger.with("logbook.component", "xds")))
         ) { await ports.xds($0) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: RecorderService(recorder: recorder)), .init(service: xds), .init(service: api),
+            .init(service: RecorderService(recorder: recorder, metrics: metrics)), .init(service: xds),
+            .init(service: api),
         ]
         // A frozen server (replay) serves one version; otherwise the projector follows the log.
         if configuration.frozenVersion == nil {
@@ -52,7 +63,7 @@ public enum LogbookServer {
             configuration: .init(
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: Logger(label: "logbook")))
+                logger: logger.with("logbook.component", "lifecycle")))
         try await group.run()
     }
 }
@@ -70,12 +81,31 @@ struct Projector: ServiceLifecycle.Service {
 }
 
 /// Flushes proxy observations into the log until shutdown, then once more.
+/// A flush that fails is logged (by the recorder) and counted as `observation_flush`.
 struct RecorderService: ServiceLifecycle.Service {
     let recorder: ObservationRecorder
+    let metrics: APIMetrics
 
     func run() async throws {
-        await cancelWhenGracefulShutdown { await recorder.run() }
-        try? await recorder.flush(releasingAll: true)
+        let metrics = self.metrics
+        await cancelWhenGracefulShutdown { await recorder.run { _ in metrics.recordError(kind: "observation_flush") } }
+        do {
+            try await recorder.flush(releasingAll: true)
+        } catch {
+            recorder.logger.error(
+                "could not write proxy observations to the log at shutdown; they are lost",
+                metadata: ["error": "\(error)"])
+            metrics.recordError(kind: "observation_flush")
+        }
+    }
+}
+
+extension Logger {
+    /// A copy with one more metadata value.
+    func with(_ key: String, _ value: String) -> Logger {
+        var copy = self
+        copy[metadataKey: key] = .string(value)
+        return copy
     }
 }
 

@@ -16,10 +16,11 @@ final class ObservationBridge: StreamObserver {
     let logger: Logger
     private let streams = Mutex<[String: Int]>([:])
 
-    init(recorder: ObservationRecorder, metrics: APIMetrics? = nil, logger: Logger = Logger(label: "logbook.xds")) {
+    /// `logger` defaults to the recorder's.
+    init(recorder: ObservationRecorder, metrics: APIMetrics? = nil, logger: Logger? = nil) {
         self.recorder = recorder
         self.metrics = metrics
-        self.logger = logger
+        self.logger = logger ?? recorder.logbook.logger
     }
 
     func connected(_ node: NodeIdentity) {
@@ -53,6 +54,7 @@ final class ObservationBridge: StreamObserver {
 
     func stalled(_ node: NodeIdentity, after: Duration) {
         logger.warning(
-            "closed the ADS stream of node '\(node.id)' (cluster '\(node.cluster)'): it read no response for \(after)")
+            "closed the ADS stream of node '\(node.id)' (cluster '\(node.cluster)'): it read no response for \(after)",
+            metadata: ["xds.node_id": "\(node.id)", "xds.cluster": "\(node.cluster)"])
     }
 }

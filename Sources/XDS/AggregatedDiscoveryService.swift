@@ -1,6 +1,7 @@
 import EnvoyAPI
 import GRPCCore
 import GRPCProtobuf
+import Logging
 import Synchronization
 
 /// The Aggregated Discovery Service: state of the world and delta, over one gRPC service.
@@ -21,11 +22,17 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
     private let store: SnapshotStore
     private let observer: any StreamObserver
     public let limits: StreamLimits
+    /// Each stream logs with `xds.stream_id` and, once its first request names it, `xds.node_id`.
+    private let logger: Logger
 
-    public init(store: SnapshotStore, observer: any StreamObserver, limits: StreamLimits = .standard) {
+    /// `logger` defaults to the store's.
+    public init(
+        store: SnapshotStore, observer: any StreamObserver, limits: StreamLimits = .standard, logger: Logger? = nil
+    ) {
         self.store = store
         self.observer = observer
         self.limits = limits
+        self.logger = logger ?? store.logger
     }
 
     public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
@@ -96,9 +103,12 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
         // Set when the transport closes the stream for not reading (`StalledStreamError`).
         let stalled = StallNote()
         var stream: (node: NodeIdentity, session: Session, watch: WatchToken)?
+        var logger = self.logger
+        logger[metadataKey: "xds.stream_id"] = "\(nextStreamID.add(1, ordering: .relaxed).newValue)"
         defer {
             gate.close()
             if let stream {
+                logger.debug("ADS stream closed", metadata: stalled.after.map { ["xds.stalled_after": "\($0)"] })
                 stream.watch.cancel()
                 if let after = stalled.after { observer.stalled(stream.node, after: after) }
                 observer.disconnected(stream.node)
@@ -131,6 +141,8 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
                                 let node = identify(request)
                                 observer.connected(node)
                                 stream = (node, makeSession(node), store.watch { signal.raise() })
+                                logger[metadataKey: "xds.node_id"] = "\(node.id)"
+                                logger.debug("ADS stream opened", metadata: ["xds.cluster": "\(node.cluster)"])
                             }
                             guard let node = stream?.node else { continue }
                             let snapshot = store.snapshot(for: node)
@@ -173,6 +185,9 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
             message: "the stream read no response for \(after): closed to free what it holds; reconnect and read")
     }
 }
+
+/// Numbers the ADS streams of this process, for `xds.stream_id`.
+private let nextStreamID = Atomic<UInt64>(0)
 
 /// Encodes one response when it is about to be written.
 struct ResponseEncoder: Sendable {

@@ -1,4 +1,5 @@
 import Gateway
+import Logging
 import Synchronization
 
 /// Who is on the other end of a stream, as its first request said.
@@ -41,12 +42,20 @@ public final class SnapshotStore: Sendable {
     private let past = Mutex<[UInt64: Generation]>([:])
     private let watchers = Mutex<(next: Int, callbacks: [Int: @Sendable () -> Void])>((0, [:]))
     private static let pastLimit = 16
+    /// Where the store says what it could not serve, and the count of it by kind (`pinned_snapshot`).
+    public let logger: Logger
+    private let countFailure: @Sendable (String) -> Void
 
-    /// `stateAt` rebuilds the state of a past version (nearest checkpoint plus fold).
+    /// `stateAt` rebuilds the state of a past version (nearest checkpoint plus fold). `logger`
+    /// and `countFailure` report a pinned version that cannot be built (the head is served).
     public init(
         state: GatewayState, hook: TranslationHook = TranslationHook(),
+        logger: Logger = Logger(label: "logbook.xds", factory: { _ in SwiftLogNoOpLogHandler() }),
+        countFailure: @escaping @Sendable (String) -> Void = { _ in },
         stateAt: @escaping @Sendable (UInt64) throws -> GatewayState
     ) {
+        self.logger = logger
+        self.countFailure = countFailure
         let encoder = SnapshotEncoder(hook: hook)
         self.encoder = encoder
         self.stateAt = stateAt
@@ -75,9 +84,27 @@ public final class SnapshotStore: Sendable {
             return (Self.snapshot(of: &generation, key: key, encoder: encoder), nil)
         }
         if let snapshot { return snapshot }
-        // A pin names a version the log has (the decider checked it); only a broken store fails here, and then the head is served.
-        if let pinned, let old = try? self.snapshot(for: node, at: pinned) { return old }
+        // A pin names a version the log has (the decider checked it); only a broken store fails
+        // here, and then the head is served, loudly.
+        if let pinned {
+            do {
+                if let old = try self.snapshot(for: node, at: pinned) { return old }
+                reportPinFailure(node, pinned, "the log has no such version")
+            } catch {
+                reportPinFailure(node, pinned, "\(error)")
+            }
+        }
         return current.withLock { Self.snapshot(of: &$0, key: node.registrationKey(in: $0.state), encoder: encoder) }
+    }
+
+    private func reportPinFailure(_ node: NodeIdentity, _ pinned: UInt64, _ reason: String) {
+        logger.error(
+            "could not build the pinned snapshot; serving the head instead",
+            metadata: [
+                "xds.node_id": "\(node.id)", "xds.cluster": "\(node.cluster)", "xds.pinned_version": "\(pinned)",
+                "error": "\(reason)",
+            ])
+        countFailure("pinned_snapshot")
     }
 
     /// What `node` got at configuration version `version`, exactly; nil for a version the log does not have.

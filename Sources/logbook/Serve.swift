@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import LogbookCore
 import LogbookServer
+import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +20,7 @@ struct Serve: AsyncParsableCommand {
     var xdsPort = 18000
     @Option(help: "A declarative file: applied when the log is empty, re-read by POST /config/reload.")
     var config: String?
+    @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
@@ -26,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Once, before anything logs: every part gets this logger (or one made from it).
+        let logger = LogbookServer.bootstrapLogging(level: log.level, format: log.format)
+        let metrics = APIMetrics.process
         try await reportingErrors {
             let configuration = ServerConfiguration(
                 api: AdminAPIConfiguration(host: httpHost, port: httpPort, configPath: config.map(Self.absolute)),
@@ -34,7 +39,8 @@ struct Serve: AsyncParsableCommand {
             // creates nothing.
             try configuration.checkPorts()
             let declarative = try config.map { try DeclarativeFile(path: $0) }
-            let session = try Session.open(dataDir, create: true)
+            let session = try Session.open(
+                dataDir, create: true, logger: logger, countFailure: { metrics.recordError(kind: $0) })
             defer { session.close() }
             if let declarative, session.store.head == 0 {
                 let result = try await session.logbook.execute(
@@ -46,7 +52,8 @@ struct Serve: AsyncParsableCommand {
             try await session.logbook.writeMissingCheckpoints()
             let (httpHost, xdsHost) = (self.httpHost, self.xdsHost)
             let store = session.store
-            try await LogbookServer.run(logbook: session.logbook, configuration: configuration) { ports, _ in
+            try await LogbookServer.run(logbook: session.logbook, configuration: configuration, logger: logger) {
+                ports, _ in
                 Self.say(
                     "serving the HTTP API on http://\(ServerConfiguration.authority(host: httpHost, port: ports.http))"
                         + " and xDS on \(ServerConfiguration.authority(host: xdsHost, port: ports.xds))"

@@ -43,6 +43,7 @@ struct Up: AsyncParsableCommand {
     @Option(help: "The control plane's HTTP port, whatever the other ports are.") var httpPort: Int?
     @Option(help: "The control plane's xDS port, whatever the other ports are.") var xdsPort: Int?
     @Option(help: "How long each component may take to become ready, in seconds.") var startTimeout = 60
+    @OptionGroup(title: "Control plane log") var log: LogOptions
 
     func validate() throws {
         guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be 1...9") }
@@ -220,7 +221,7 @@ struct Up: AsyncParsableCommand {
                     "serve", "--data-dir", dataPath,
                     "--checkpoint-interval", String(dataDir.checkpointInterval), "--config", gatewayPath,
                     "--http-port", String(plan.api), "--xds-port", String(plan.xds),
-                ],
+                ] + log.arguments,
                 logPath: logsDir + "/control-plane.log", probe: .http(port: plan.api, path: "/readyz"),
                 tier: .controlPlane)
         ]
