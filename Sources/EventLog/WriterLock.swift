@@ -16,7 +16,7 @@ final class WriterLock: Sendable {
         guard fd >= 0 else {
             throw EventLogError(.storage, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        guard Self.lock(fd) else {
             let reason = errno
             let holder = Self.readPID(fd)
             close(fd)
@@ -44,6 +44,17 @@ final class WriterLock: Sendable {
             if fd >= 0 { close(fd) }
             fd = -1
         }
+    }
+
+    /// Tries for up to half a second: a process that forks (to spawn a child) holds a copy of
+    /// every descriptor until the child execs, so a lock just released can look held for a moment.
+    private static func lock(_ fd: Int32) -> Bool {
+        for attempt in 0..<50 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK, attempt < 49 else { return false }
+            usleep(10_000)
+        }
+        return false
     }
 
     /// The pid the holder wrote, if it is readable.
