@@ -97,31 +97,32 @@ final class RequestBytesHandler: ChannelInboundHandler, RemovableChannelHandler 
 final class RequestPartsHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
-    private var clock = RequestClock(limits: ConnectionLimits())
+    /// The bytes handler's clock; nil only in a pipeline without one, where there is nothing to time.
+    private var clock: RequestClock?
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if let bytes = try? context.pipeline.syncOperations.handler(type: RequestBytesHandler.self) {
-            clock = bytes.clock
-        }
+        clock = (try? context.pipeline.syncOperations.handler(type: RequestBytesHandler.self))?.clock
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head:
-            clock.awaitingHead = false
-            clock.arm(clock.limits.requestBodyTimeout, context: context)
-        case .body:
-            break
-        case .end:
-            clock.disarm()
-            clock.awaitingHead = true
+        if let clock {
+            switch unwrapInboundIn(data) {
+            case .head:
+                clock.awaitingHead = false
+                clock.arm(clock.limits.requestBodyTimeout, context: context)
+            case .body:
+                break
+            case .end:
+                clock.disarm()
+                clock.awaitingHead = true
+            }
         }
         context.fireChannelRead(data)
     }
 
     /// Malformed framing ends the request: the answer (a 400) is on its way, not more body.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        clock.disarm()
+        clock?.disarm()
         context.fireErrorCaught(error)
     }
 
