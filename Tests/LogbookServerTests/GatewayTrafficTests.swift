@@ -15,23 +15,29 @@ struct GatewayTrafficTests {
         let gateway = try await GatewayTopology(in: directory.path, replicas: 3)
         let run = GatewayRun(gateway: gateway, logDir: directory.path)
         var failure: (any Error)?
-        do {
-            try await run.protocolsThroughEveryProxy()
-            try await run.roundRobin()
-            try await run.otherBalancingPolicies()
-            try await run.activeHealthChecks()
-            try await run.circuitBreaking()
-            try await run.retries()
-            try await run.timeouts()
-            try await run.canaryAndABTest()
-            try await run.shadowing()
-            try await run.localRateLimiting()
-            try await run.corsPreflight()
-            try await run.grpcWeb()
-            try await run.accessLogs()
-            try await run.rollbackUnderTraffic()
-        } catch {
-            failure = error
+        // Each step by name, so a failure says which feature it was in.
+        let steps: [(String, () async throws -> Void)] = [
+            ("protocolsThroughEveryProxy", run.protocolsThroughEveryProxy),
+            ("roundRobin", run.roundRobin),
+            ("otherBalancingPolicies", run.otherBalancingPolicies),
+            ("activeHealthChecks", run.activeHealthChecks),
+            ("circuitBreaking", run.circuitBreaking),
+            ("retries", run.retries),
+            ("timeouts", run.timeouts),
+            ("canaryAndABTest", run.canaryAndABTest),
+            ("shadowing", run.shadowing),
+            ("localRateLimiting", run.localRateLimiting),
+            ("corsPreflight", run.corsPreflight),
+            ("grpcWeb", run.grpcWeb),
+            ("accessLogs", run.accessLogs),
+            ("rollbackUnderTraffic", run.rollbackUnderTraffic),
+        ]
+        for (name, step) in steps where failure == nil {
+            do {
+                try await step()
+            } catch {
+                failure = TestFailure("\(name): \(error)")
+            }
         }
         await run.stopExtras()
         await gateway.stop()
@@ -46,7 +52,8 @@ struct GatewayTrafficTests {
             arguments: [
                 "up", "--free-ports", "--replicas", "3", "--data-dir", directory.path + "/data",
                 "--logs-dir", directory.path + "/logs-again", "--run-dir", directory.path + "/run-again",
-                "--config", repositoryRoot.path + "/ops/gateway.yaml", "--bootstraps", repositoryRoot.path + "/ops/envoy",
+                "--config", repositoryRoot.path + "/ops/gateway.yaml", "--bootstraps",
+                repositoryRoot.path + "/ops/envoy",
                 "--products", repositoryRoot.path + "/ops/data/products.csv", "--envoy", Envoy.executable,
             ],
             logPath: directory.path + "/up-again.log")
@@ -70,7 +77,7 @@ final class GatewayRun: @unchecked Sendable {
     let parallel: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 16
-        configuration.timeoutIntervalForRequest = 10
+        configuration.timeoutIntervalForRequest = 20
         return URLSession(configuration: configuration)
     }()
 
@@ -186,15 +193,20 @@ final class GatewayRun: @unchecked Sendable {
             let created = try await HTTP.request(
                 "POST", graphql,
                 json: [
-                    "query": "mutation($name: String!, $email: String!) { createUser(name: $name, email: $email) { id name } }",
+                    "query":
+                        "mutation($name: String!, $email: String!) { createUser(name: $name, email: $email) { id name } }",
                     "variables": ["name": "Ada \(proxy.id)", "email": "ada-\(proxy.id)@example.com"],
                 ])
             let user = (created.json["data"] as? [String: Any])?["createUser"] as? [String: Any]
             #expect(user?["name"] as? String == "Ada \(proxy.id)", "\(created.text)")
             let nested = try await HTTP.request(
                 "POST", graphql,
-                json: ["query": #"{ user(id: "1") { name posts { title author { name } comments { body author { name } } } } }"#])
-            let posts = ((nested.json["data"] as? [String: Any])?["user"] as? [String: Any])?["posts"] as? [[String: Any]]
+                json: [
+                    "query":
+                        #"{ user(id: "1") { name posts { title author { name } comments { body author { name } } } } }"#
+                ])
+            let posts =
+                ((nested.json["data"] as? [String: Any])?["user"] as? [String: Any])?["posts"] as? [[String: Any]]
             #expect(posts?.isEmpty == false, "\(nested.text)")
             #expect(posts?.first?["comments"] is [Any])
 
@@ -240,7 +252,8 @@ final class GatewayRun: @unchecked Sendable {
 
     /// rest-api's lb_policy as proxy-1 runs it, from its /config_dump (ROUND_ROBIN is the proto default, so absent).
     func envoyPolicy() async throws -> String {
-        let dump = try await HTTP.get("http://127.0.0.1:\(proxy.admin)/config_dump?resource=dynamic_active_clusters").json
+        let dump = try await HTTP.get("http://127.0.0.1:\(proxy.admin)/config_dump?resource=dynamic_active_clusters")
+            .json
         let clusters = (dump["configs"] as? [[String: Any]] ?? []).compactMap { $0["cluster"] as? [String: Any] }
         let cluster = try #require(clusters.first { $0["name"] as? String == "rest-api" }, "rest-api in \(dump)")
         return cluster["lb_policy"] as? String ?? "ROUND_ROBIN"
@@ -261,13 +274,16 @@ final class GatewayRun: @unchecked Sendable {
         try await mutate("PUT", "/services/rest-api", service)
         // No retries on this route: a request sent to a dead replica would fail, not be retried away.
         try await mutate(
-            "POST", "/routes/add", headerRoute("unretried-rest", header: "x-test", value: "health", ["service": "rest-api"]))
+            "POST", "/routes/add",
+            headerRoute("unretried-rest", header: "x-test", value: "health", ["service": "rest-api"]))
         let deadPort = gateway.restPorts[2]
         #expect(try await healthFlags(port: deadPort) == "healthy")
         let pid = try #require(gateway.pids["demo-rest rest-3"])
         kill(pid, SIGKILL)
         try await Task.sleep(for: .seconds(3))  // three health-check intervals
-        #expect(try await healthFlags(port: deadPort)?.contains("failed_active_hc") == true, "the health checker ejected rest-3")
+        #expect(
+            try await healthFlags(port: deadPort)?.contains("failed_active_hc") == true,
+            "the health checker ejected rest-3")
         let counts = try await instances(60, headers: ["x-test": "health"])
         #expect(counts["rest-3"] == nil, "a dead replica gets no traffic: \(counts)")
         #expect(counts.values.reduce(0, +) == 60, "no request fails: \(counts)")
@@ -285,13 +301,19 @@ final class GatewayRun: @unchecked Sendable {
             "POST", "/services/add",
             service(
                 "slow-api", ["127.0.0.1:\(gateway.restPorts[0])"],
-                ["circuit_breakers": ["max_connections": 100, "max_pending_requests": 100, "max_requests": 1, "max_retries": 0]]))
+                [
+                    "circuit_breakers": [
+                        "max_connections": 100, "max_pending_requests": 100, "max_requests": 1, "max_retries": 0,
+                    ]
+                ]))
         try await mutate(
             "POST", "/routes/add", headerRoute("circuit", header: "x-test", value: "circuit", ["service": "slow-api"]))
         let url = http(proxy) + "/api/delay?ms=1500"
         let answers = try await withThrowingTaskGroup(of: HTTP.Answer.self) { group in
             for _ in 0..<6 {
-                group.addTask { try await HTTP.request("GET", url, headers: ["x-test": "circuit"], session: self.parallel) }
+                group.addTask {
+                    try await HTTP.request("GET", url, headers: ["x-test": "circuit"], session: self.parallel)
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -300,7 +322,9 @@ final class GatewayRun: @unchecked Sendable {
         #expect(!overflowed.isEmpty, "max_requests 1 overflows: \(answers.map(\.status))")
         let stats = try await HTTP.get(
             "http://127.0.0.1:\(proxy.admin)/stats?filter=^cluster\\.slow-api\\.upstream_rq_active_overflow$")
-        let value = stats.text.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let value = stats.text.split(separator: ":").last.flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         #expect((value ?? 0) >= overflowed.count, "the overflow counter: \(stats.text)")
     }
 
@@ -313,7 +337,8 @@ final class GatewayRun: @unchecked Sendable {
                 "retried", header: "x-test", value: "retry",
                 ["service": "flaky-api", "retry_policy": ["retry_on": "5xx", "num_retries": 3]]))
         try await mutate(
-            "POST", "/routes/add", headerRoute("unretried", header: "x-test", value: "noretry", ["service": "flaky-api"]))
+            "POST", "/routes/add",
+            headerRoute("unretried", header: "x-test", value: "noretry", ["service": "flaky-api"]))
         var retriedStatuses: [Int] = []
         var plainStatuses: [Int] = []
         for _ in 0..<20 {
@@ -351,7 +376,9 @@ final class GatewayRun: @unchecked Sendable {
         try await mutate(
             "POST", "/routes/add", headerRoute("variant-b", header: "x-variant", value: "b", ["service": "canary-api"]))
         #expect(try await get("/api/products", headers: ["x-variant": "b"]).headers["x-backend-instance"] == "canary-1")
-        #expect(try await get("/api/products", headers: ["x-variant": "a"]).headers["x-backend-instance"]?.hasPrefix("rest-") == true)
+        #expect(
+            try await get("/api/products", headers: ["x-variant": "a"]).headers["x-backend-instance"]?.hasPrefix(
+                "rest-") == true)
     }
 
     func shadowing() async throws {
@@ -426,7 +453,9 @@ final class GatewayRun: @unchecked Sendable {
             #expect(line["upstream_cluster"] as? String == "rest-api")
             #expect(line["client_ip"] as? String == "127.0.0.1")
         }
-        let overflow = gateway.accessLog(proxy).split(separator: "\n").contains { $0.contains("\"response_flags\":\"UO\"") }
+        let overflow = gateway.accessLog(proxy).split(separator: "\n").contains {
+            $0.contains("\"response_flags\":\"UO\"")
+        }
         #expect(overflow, "the circuit breaker's overflow flag shows in the access log")
     }
 
