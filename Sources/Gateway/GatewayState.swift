@@ -105,10 +105,6 @@ public struct GatewayState: Equatable, Sendable {
         head = seq
     }
 
-    public var configuration: GatewayConfiguration {
-        GatewayConfiguration(services: services, routes: routes)
-    }
-
     public var sortedServices: [Service] { services.values.sorted { $0.name < $1.name } }
     public var sortedRoutes: [Route] { routes.values.sorted { $0.name < $1.name } }
     /// Sorted by key.

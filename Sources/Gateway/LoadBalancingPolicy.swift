@@ -5,7 +5,4 @@ public enum LoadBalancingPolicy: String, Codable, Hashable, Sendable, CaseIterab
     case random
     case ringHash = "ring_hash"
     case maglev
-
-    /// Policies that pick an endpoint from a request hash (a route's hash_policy).
-    public var isHashBased: Bool { self == .ringHash || self == .maglev }
 }

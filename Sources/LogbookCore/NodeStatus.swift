@@ -55,9 +55,6 @@ public struct NodeStatus: Sendable, Equatable {
         self.id = id
     }
 
-    /// The configuration version `runningVersion` names, when it names one.
-    public var runningConfigurationVersion: UInt64? { runningVersion.flatMap(Self.configurationVersion) }
-
     /// Folds one observation at `time`; false when it changes nothing (a repeated ACK or NACK, a
     /// second connect, a disconnect of a node that is not connected), so it need not be recorded.
     @discardableResult
