@@ -103,8 +103,9 @@ public final class APIMetrics: Sendable {
     }
 
     /// A failure no request saw, logged where it happened: `kind` is `checkpoint` (a checkpoint
-    /// not saved), `observation_flush` (proxy observations not written yet) or `pinned_snapshot`
-    /// (a pinned version that could not be built, so the node got the head).
+    /// not saved), `checkpoint_decode` (a checkpoint that did not decode, so the state was folded
+    /// from an earlier one), `observation_flush` (proxy observations not written yet) or
+    /// `pinned_snapshot` (a pinned version that could not be built, so the node got the head).
     public func recordError(kind: String) {
         CoreMetrics.Counter(label: "logbook_errors_total", dimensions: [("kind", kind)], factory: factory).increment()
     }

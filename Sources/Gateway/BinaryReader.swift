@@ -117,6 +117,14 @@ public struct BinaryReader {
         return items
     }
 
+    /// Everything not read yet, which then counts as read: for a payload that is not in this
+    /// format (the JSON of schema 1, see `Upcaster.serviceSchema1`).
+    public mutating func readRemaining() -> UnsafeRawBufferPointer {
+        let rest = UnsafeRawBufferPointer(rebasing: buffer[min(offset, buffer.count)...])
+        offset = buffer.count
+        return rest
+    }
+
     /// Trailing bytes mean the payload is not what its type says.
     public func expectEnd() throws(PayloadError) {
         guard isAtEnd else { throw PayloadError("\(remaining) unexpected trailing bytes at offset \(offset)") }

@@ -21,42 +21,73 @@ public enum EventType: String, CaseIterable, Sendable {
     case proxyAcked = "ProxyAcked"
     case proxyNacked = "ProxyNacked"
 
+    /// Reads one schema version's payload into the current event.
+    typealias Decode = (inout BinaryReader) throws(PayloadError) -> GatewayEvent
+
     /// What the log knows about a type: the schema version this build writes, its kind, whether
-    /// it changes the configuration version, and how a payload of that schema version decodes.
+    /// it changes the configuration version, how a payload of that schema version decodes, and
+    /// the upcasters: how each older schema version still found in logs decodes into the
+    /// current event (the helpers are in `Upcaster`).
     struct Row {
         let schema: UInt16
         let kind: EventKind
         let changesConfiguration: Bool
-        let decode: (inout BinaryReader) throws(PayloadError) -> GatewayEvent
+        let decode: Decode
+        /// A closure, so the fold's path (current versions) never builds the dictionary.
+        let upcasters: () -> [UInt16: Decode]
 
         init(
             _ schema: UInt16,
             _ kind: EventKind = .configuration,
             changesConfiguration: Bool? = nil,
-            decode: @escaping (inout BinaryReader) throws(PayloadError) -> GatewayEvent
+            upcasters: @autoclosure @escaping () -> [UInt16: Decode] = [:],
+            decode: @escaping Decode
         ) {
             self.schema = schema
             self.kind = kind
             self.changesConfiguration = changesConfiguration ?? (kind == .configuration)
+            self.upcasters = upcasters
             self.decode = decode
         }
     }
 
     /// Schema 1 of ServiceRegistered/ServiceUpdated was the JSON prototype (see migrations/0001-service-lb-rename);
-    /// every other type of the first release started at 2, and types added later start at 1. Older
-    /// schema versions go through `Upcaster`.
+    /// every other type of the first release started at 2, and types added later start at 1.
+    /// Schema 3 of RouteAdded/RouteChanged/ConfigRolledBack made the rate limit a field of the
+    /// route instead of a section after the payload (see migrations/0002-rate-limit-field).
+    /// To change a payload: raise its schema here, decode the new layout, and list the old
+    /// version under `upcasters`; events are never rewritten.
     var row: Row {
         switch self {
-        case .serviceRegistered: Row(2) { reader throws(PayloadError) in .serviceRegistered(try reader.read()) }
-        case .serviceUpdated: Row(2) { reader throws(PayloadError) in .serviceUpdated(try reader.read()) }
+        case .serviceRegistered:
+            Row(
+                2,
+                upcasters: [1: { old throws(PayloadError) in .serviceRegistered(try Upcaster.serviceSchema1(&old)) }]
+            ) { reader throws(PayloadError) in .serviceRegistered(try reader.read()) }
+        case .serviceUpdated:
+            Row(
+                2,
+                upcasters: [1: { old throws(PayloadError) in .serviceUpdated(try Upcaster.serviceSchema1(&old)) }]
+            ) { reader throws(PayloadError) in .serviceUpdated(try reader.read()) }
         case .serviceRemoved: Row(2) { reader throws(PayloadError) in .serviceRemoved(name: try reader.read()) }
-        case .routeAdded: Row(2) { reader throws(PayloadError) in .routeAdded(try reader.read(RouteEvent.self).route) }
+        case .routeAdded:
+            Row(
+                3,
+                upcasters: [2: { old throws(PayloadError) in .routeAdded(try Upcaster.routeSchema2(&old)) }]
+            ) { reader throws(PayloadError) in .routeAdded(try reader.read(RouteEvent.self).route) }
         case .routeChanged:
-            Row(2) { reader throws(PayloadError) in .routeChanged(try reader.read(RouteEvent.self).route) }
+            Row(
+                3,
+                upcasters: [2: { old throws(PayloadError) in .routeChanged(try Upcaster.routeSchema2(&old)) }]
+            ) { reader throws(PayloadError) in .routeChanged(try reader.read(RouteEvent.self).route) }
         case .routeRemoved: Row(2) { reader throws(PayloadError) in .routeRemoved(name: try reader.read()) }
         case .proxyRegistered: Row(2) { reader throws(PayloadError) in .proxyRegistered(try reader.read()) }
         case .proxyDeregistered: Row(2) { reader throws(PayloadError) in .proxyDeregistered(key: try reader.read()) }
-        case .configRolledBack: Row(2) { reader throws(PayloadError) in .configRolledBack(try reader.read()) }
+        case .configRolledBack:
+            Row(
+                3,
+                upcasters: [2: { old throws(PayloadError) in .configRolledBack(try Upcaster.rollbackSchema2(&old)) }]
+            ) { reader throws(PayloadError) in .configRolledBack(try reader.read()) }
         case .declarativeConfigApplied:
             // The marker that closes a declarative apply: its changes are the events before it.
             Row(2, changesConfiguration: false) { reader throws(PayloadError) in

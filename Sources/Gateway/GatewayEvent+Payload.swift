@@ -1,4 +1,6 @@
 extension ConfigRollback: BinaryCodable {
+    /// Schema 3: the routes carry their rate limits in `Route`'s layout. Schema 2 is read by
+    /// `Upcaster.rollbackSchema2`.
     public func encode(to writer: inout BinaryWriter) {
         writer.writeVarUInt(targetVersion)
         writer.writeString(reason)
@@ -6,7 +8,6 @@ extension ConfigRollback: BinaryCodable {
         writer.writeStrings(removedServices)
         writer.write(upsertedRoutes)
         writer.writeStrings(removedRoutes)
-        if RouteRateLimits.any(in: upsertedRoutes) { RouteRateLimits.write(upsertedRoutes, to: &writer) }
     }
 
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> ConfigRollback {
@@ -14,20 +15,8 @@ extension ConfigRollback: BinaryCodable {
         let reason = try reader.readString()
         let upsertedServices = try reader.readArray(Service.self)
         let removedServices = try reader.readStrings()
-        var upsertedRoutes = try reader.readArray(Route.self)
+        let upsertedRoutes = try reader.readArray(Route.self)
         let removedRoutes = try reader.readStrings()
-        if !reader.isAtEnd {
-            let names = Set(upsertedRoutes.map(\.name))
-            var limits: [String: RateLimit] = [:]
-            try RouteRateLimits.read(from: &reader) { name, limit throws(PayloadError) in
-                guard names.contains(name), limits.updateValue(limit, forKey: name) == nil else {
-                    throw PayloadError("rate limit for a route the rollback does not restore, or twice: '\(name)'")
-                }
-            }
-            for index in upsertedRoutes.indices {
-                upsertedRoutes[index].rateLimit = limits[upsertedRoutes[index].name]
-            }
-        }
         return ConfigRollback(
             targetVersion: targetVersion, reason: reason, upsertedServices: upsertedServices,
             removedServices: removedServices, upsertedRoutes: upsertedRoutes, removedRoutes: removedRoutes)
@@ -165,7 +154,7 @@ extension GatewayEvent {
         return try decode(known, schemaVersion: schemaVersion, payload: payload)
     }
 
-    /// Decodes a stored payload; older schema versions go through `Upcaster`.
+    /// Decodes a stored payload; an older schema version goes through its upcaster.
     public static func decode(
         type: String,
         schemaVersion: UInt16,
@@ -177,17 +166,24 @@ extension GatewayEvent {
         return try decode(known, schemaVersion: schemaVersion, payload: payload)
     }
 
+    /// The current schema version decodes with the type's row; an older one with the upcaster
+    /// its row lists for that version (`EventType.row`).
     private static func decode(
         _ type: EventType, schemaVersion: UInt16, payload: UnsafeRawBufferPointer
     ) throws(PayloadError) -> GatewayEvent {
         let row = type.row
-        guard schemaVersion == row.schema else {
-            return try Upcaster.upcast(type: type, schemaVersion: schemaVersion, payload: payload)
+        let decode: EventType.Decode
+        if schemaVersion == row.schema {
+            decode = row.decode
+        } else if let upcaster = row.upcasters()[schemaVersion] {
+            decode = upcaster
+        } else {
+            throw PayloadError("unsupported schema version \(schemaVersion) of event type '\(type.name)'")
         }
         var reader = BinaryReader(payload)
         let event: GatewayEvent
         do {
-            event = try row.decode(&reader)
+            event = try decode(&reader)
             try reader.expectEnd()
         } catch {
             throw PayloadError("\(type.name) v\(schemaVersion): \(error.message)")

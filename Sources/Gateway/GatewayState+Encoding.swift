@@ -3,12 +3,12 @@ import Foundation
 extension GatewayState {
     /// "LBGS": guards against feeding some other blob to `init(decoding:)`.
     private static let magic: [UInt8] = [0x4C, 0x42, 0x47, 0x53]
-    private static let formatVersion: UInt8 = 1
-    /// Optional sections after the proxies, each a tag byte then its body, written only when not
-    /// empty: a state without them encodes exactly as format 1 always did, and older
-    /// checkpoints (which end after the proxies) still decode.
-    private static let pinsSection: UInt8 = 1
-    private static let rateLimitsSection: UInt8 = 2
+    /// Checkpoints are disposable, so their layout changes by a new format tag, never by
+    /// optional sections: a checkpoint of another format does not decode, and `Projection`
+    /// folds from an earlier one (or from the start) instead. Format 1 kept pins and rate limits
+    /// in sections after the proxies; format 2 has both in the normal path (the rate limit is a
+    /// field of `Route`'s layout).
+    static let formatVersion: UInt8 = 2
 
     /// Deterministic binary form (everything sorted), for checkpoints.
     public func encoded() -> [UInt8] {
@@ -19,19 +19,11 @@ extension GatewayState {
         writer.writeVarUInt(head)
         writer.writeOptionalString(lastDeclarativeHash)
         writer.write(sortedServices)
-        let routes = sortedRoutes
-        writer.write(routes)
+        writer.write(sortedRoutes)
         writer.write(sortedProxies)
-        if !pins.isEmpty {
-            writer.writeByte(Self.pinsSection)
-            writer.writeArray(sortedPins) { writer, pin in
-                writer.writeString(pin.key)
-                writer.writeVarUInt(pin.version)
-            }
-        }
-        if RouteRateLimits.any(in: routes) {
-            writer.writeByte(Self.rateLimitsSection)
-            RouteRateLimits.write(routes, to: &writer)
+        writer.writeArray(sortedPins) { writer, pin in
+            writer.writeString(pin.key)
+            writer.writeVarUInt(pin.version)
         }
         return writer.bytes
     }
@@ -49,7 +41,9 @@ extension GatewayState {
             throw PayloadError("not a gateway state checkpoint (bad magic)")
         }
         let format = try reader.readByte()
-        guard format == formatVersion else { throw PayloadError("unsupported gateway state format \(format)") }
+        guard format == formatVersion else {
+            throw PayloadError("gateway state format \(format), not \(formatVersion): written by another build")
+        }
         let version = try reader.readVarUInt()
         let head = try reader.readVarUInt()
         let hash = try reader.readOptionalString()
@@ -75,31 +69,12 @@ extension GatewayState {
             let key = proxy.key
             proxies[key] = consume proxy
         }
+        let pinCount = try reader.readCount()
         var pins: [String: UInt64] = [:]
-        var lastSection: UInt8 = 0
-        while !reader.isAtEnd {
-            let section = try reader.readByte()
-            // Sections come once each, in tag order.
-            guard section > lastSection else { throw PayloadError("gateway state section \(section) out of order") }
-            lastSection = section
-            switch section {
-            case pinsSection:
-                let pinCount = try reader.readCount()
-                pins.reserveCapacity(pinCount)
-                for _ in 0..<pinCount {
-                    let key = try reader.readString()
-                    pins[key] = try reader.readVarUInt()
-                }
-            case rateLimitsSection:
-                try RouteRateLimits.read(from: &reader) { name, limit throws(PayloadError) in
-                    guard routes[name] != nil, routes[name]!.rateLimit == nil else {
-                        throw PayloadError("rate limit for an unknown route, or twice: '\(name)'")
-                    }
-                    routes[name]!.rateLimit = limit
-                }
-            default:
-                throw PayloadError("unknown gateway state section \(section)")
-            }
+        pins.reserveCapacity(pinCount)
+        for _ in 0..<pinCount {
+            let key = try reader.readString()
+            pins[key] = try reader.readVarUInt()
         }
         try reader.expectEnd()
         return GatewayState(

@@ -142,6 +142,8 @@ extension RequestMirror: BinaryCodable {
 }
 
 extension Route: BinaryCodable {
+    /// The layout of schema 3 (RouteAdded, RouteChanged, ConfigRolledBack) and checkpoint format 2:
+    /// the fields of the first release, then the rate limit as an optional like any other.
     public func encode(to writer: inout BinaryWriter) {
         writer.writeString(name)
         writer.writeEnum(listener, WireTable.listeners)
@@ -152,9 +154,17 @@ extension Route: BinaryCodable {
         writer.write(cors)
         writer.write(hashPolicy)
         writer.write(mirror)
+        writer.write(rateLimit)
     }
 
     public static func decode(from reader: inout BinaryReader) throws(PayloadError) -> Route {
+        try decode(from: &reader, withRateLimit: true)
+    }
+
+    /// The schema-2 layout (no rate limit field) is the current one without its last field, so
+    /// `Upcaster` reads it here rather than through a copy of this function.
+    @inline(__always)
+    static func decode(from reader: inout BinaryReader, withRateLimit: Bool) throws(PayloadError) -> Route {
         let name = try reader.readString()
         let listener = try reader.readListener()
         let match = try RouteMatch.decode(from: &reader)
@@ -164,9 +174,10 @@ extension Route: BinaryCodable {
         let cors = try reader.readOptional(CorsPolicy.self)
         let hashPolicy = try reader.readOptional(HashPolicy.self)
         let mirror = try reader.readOptional(RequestMirror.self)
+        let rateLimit = withRateLimit ? try reader.readOptional(RateLimit.self) : nil
         return Route(
             name: name, listener: listener, match: match, destination: destination, timeout: timeout,
-            retryPolicy: retryPolicy, cors: cors, hashPolicy: hashPolicy, mirror: mirror)
+            retryPolicy: retryPolicy, cors: cors, hashPolicy: hashPolicy, mirror: mirror, rateLimit: rateLimit)
     }
 }
 
@@ -186,53 +197,17 @@ extension RateLimit: BinaryCodable {
     }
 }
 
-/// Rate limits came after the first release's binary route layout, which `Route.encode` keeps.
-/// They travel in a section after the routes that carry them, written only when some route has
-/// one: payloads and checkpoints without rate limits keep their bytes, and older ones still decode.
-enum RouteRateLimits {
-    static func any(in routes: some Collection<Route>) -> Bool {
-        routes.contains { $0.rateLimit != nil }
-    }
-
-    /// (route name, limit) for each route that has one, in the routes' order.
-    static func write(_ routes: some Collection<Route>, to writer: inout BinaryWriter) {
-        let limited = routes.compactMap { route in route.rateLimit.map { (route.name, $0) } }
-        writer.writeArray(limited) { writer, entry in
-            writer.writeString(entry.0)
-            writer.write(entry.1)
-        }
-    }
-
-    /// Reads a section `write` wrote and hands each limit to `assign` with its route's name.
-    static func read(
-        from reader: inout BinaryReader,
-        assign: (String, RateLimit) throws(PayloadError) -> Void
-    ) throws(PayloadError) {
-        let count = try reader.readCount()
-        // `write` is called only when some route has a limit: an empty section is not ours.
-        guard count > 0 else { throw PayloadError("empty rate limit section") }
-        for _ in 0..<count {
-            let name = try reader.readString()
-            try assign(name, try RateLimit.decode(from: &reader))
-        }
-    }
-}
-
-/// A RouteAdded or RouteChanged payload: the route, then its rate limit when it has one.
+/// The payload of RouteAdded and RouteChanged (schema 3): the route, in `Route`'s own layout.
+/// Schema 2 is read by `Upcaster.routeSchema2`.
 struct RouteEvent: BinaryCodable, Encodable {
     var route: Route
 
     init(_ route: Route) { self.route = route }
 
-    func encode(to writer: inout BinaryWriter) {
-        writer.write(route)
-        if let rateLimit = route.rateLimit { writer.write(rateLimit) }
-    }
+    func encode(to writer: inout BinaryWriter) { writer.write(route) }
 
     static func decode(from reader: inout BinaryReader) throws(PayloadError) -> RouteEvent {
-        var route = try Route.decode(from: &reader)
-        if !reader.isAtEnd { route.rateLimit = try RateLimit.decode(from: &reader) }
-        return RouteEvent(route)
+        RouteEvent(try Route.decode(from: &reader))
     }
 
     /// The JSON is the route's own.

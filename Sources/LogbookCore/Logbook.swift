@@ -56,7 +56,8 @@ public actor Logbook {
     public nonisolated let checkpointInterval: UInt64
     /// Where the log says what went wrong outside any request (a checkpoint that failed to save).
     public nonisolated let logger: Logger
-    /// Counts a failure no caller sees, by kind (`checkpoint`): the server passes its metrics.
+    /// Counts a failure no caller sees, by kind (`checkpoint`, and `checkpoint_decode` from the
+    /// projection): the server passes its metrics.
     nonisolated let countFailure: @Sendable (String) -> Void
     /// The state folded up to the durable head; updated on the writer's completion, in log order.
     private let durable: Mutex<GatewayState>
@@ -80,7 +81,7 @@ public actor Logbook {
         self.store = store
         self.logger = logger
         self.countFailure = countFailure
-        self.projection = Projection(store: store)
+        self.projection = Projection(store: store, logger: logger, countFailure: countFailure)
         self.checkpointInterval = max(checkpointInterval, 1)
         let state = try projection.state(at: store.head)
         self.durable = Mutex(state)

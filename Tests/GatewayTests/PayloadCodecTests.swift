@@ -48,7 +48,11 @@ struct PayloadCodecTests {
             EventType.proxyPinned, EventType.proxyUnpinned, EventType.proxyConnected, EventType.proxyDisconnected,
             EventType.proxyAcked, EventType.proxyNacked,
         ]
-        #expect(event.schemaVersion == (addedLater.contains(event.eventType) ? 1 : 2))
+        // Schema 3 made the rate limit a field of the route (migrations/0002-rate-limit-field).
+        let routeCarriers: [EventType] = [EventType.routeAdded, EventType.routeChanged, EventType.configRolledBack]
+        #expect(
+            event.schemaVersion
+                == (addedLater.contains(event.eventType) ? 1 : routeCarriers.contains(event.eventType) ? 3 : 2))
         let viaPointer = try payload.withUnsafeBytes {
             try GatewayEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: $0)
         }
@@ -196,16 +200,16 @@ struct PayloadCodecTests {
                 ? .routeChanged(route("r\(index % 50)", to: "s\(index % 20)"))
                 : .serviceUpdated(service("s\(index % 20)", port: 8000 + index))
         }
-        let payloads = events.map { ($0.type, $0.encodePayload()) }
+        let payloads = events.map { ($0.type, $0.schemaVersion, $0.encodePayload()) }
         var state = GatewayState()
         let clock = ContinuousClock()
         let rounds = 100
         let elapsed = try clock.measure {
             var seq: UInt64 = 0
             for _ in 0..<rounds {
-                for (type, payload) in payloads {
+                for (type, schema, payload) in payloads {
                     seq += 1
-                    state.apply(try GatewayEvent.decode(type: type, schemaVersion: 2, payload: payload), seq: seq)
+                    state.apply(try GatewayEvent.decode(type: type, schemaVersion: schema, payload: payload), seq: seq)
                 }
             }
         }

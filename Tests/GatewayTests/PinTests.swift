@@ -87,26 +87,37 @@ struct PinTests {
         #expect(deregistered.pins == ["cluster:edge": 3])
     }
 
-    @Test("a state without pins encodes byte for byte as before pins existed, and those bytes decode")
+    @Test("checkpoint format 2 keeps pins after the proxies; format 1, with or without its pins section, is refused")
     func encodingCompatibility() throws {
         var state = fold([.proxyRegistered(Proxy(id: "p", httpPort: 10000))])
         state.skip(seq: 2)
         // Written by the format-1 encoder before pins: magic, format, version 1, head 2, no hash,
         // no services, no routes, one proxy (id "p", http_port 10000 as a zigzag varint).
-        let before: [UInt8] = [
-            0x4C, 0x42, 0x47, 0x53, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0x01,
-            0x01, 0x01, 0x70, 0x00, 0x00, 0x01, 0xA0, 0x9C, 0x01, 0x00, 0x00,
-        ]
-        #expect(state.encoded() == before)
-        #expect(try GatewayState(decoding: before) == state)
+        let proxies: [UInt8] = [0x01, 0x01, 0x01, 0x70, 0x00, 0x00, 0x01, 0xA0, 0x9C, 0x01, 0x00, 0x00]
+        let formatOne: [UInt8] = [0x4C, 0x42, 0x47, 0x53, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00] + proxies
+        // Format 1's pins section: its tag, one pin, key "p", version 1.
+        let formatOnePinned = formatOne + [0x01, 0x01, 0x01, 0x70, 0x01]
+        // Checkpoints are disposable: an older format is refused by its tag and rebuilt from the log.
+        for old in [formatOne, formatOnePinned] {
+            #expect {
+                try GatewayState(decoding: old)
+            } throws: { error in
+                "\(error)".contains("format 1")
+            }
+        }
+
+        // Format 2: the same fields, then the pins as an array (here empty).
+        let current: [UInt8] = [0x4C, 0x42, 0x47, 0x53, 0x02, 0x01, 0x02, 0x00, 0x00, 0x00] + proxies + [0x00]
+        #expect(state.encoded() == current)
+        #expect(try GatewayState(decoding: current) == state)
 
         let pinned = fold([.proxyPinned(key: "p", version: 1)], from: state)
         let bytes = pinned.encoded()
-        // The pins section: its tag, one pin, key "p", version 1.
-        #expect(Array(bytes.suffix(5)) == [0x01, 0x01, 0x01, 0x70, 0x01])
+        // One pin, key "p", version 1.
+        #expect(Array(bytes.suffix(4)) == [0x01, 0x01, 0x70, 0x01])
         #expect(try GatewayState(decoding: bytes) == pinned)
-        #expect(throws: PayloadError.self) { try GatewayState(decoding: before + [0x03, 0x00]) }
-        #expect(throws: PayloadError.self) { try GatewayState(decoding: before + [0x02, 0x00]) }
+        #expect(throws: PayloadError.self) { try GatewayState(decoding: current + [0x00]) }
+        #expect(throws: PayloadError.self) { try GatewayState(decoding: Array(bytes.dropLast())) }
         #expect(throws: PayloadError.self) { try GatewayState(decoding: bytes + [0x00]) }
     }
 

@@ -1,6 +1,8 @@
 import AdminAPI
+import EventLog
 import Foundation
 import Gateway
+import LogbookCore
 import LogbookServer
 import Logging
 import Synchronization
@@ -89,6 +91,35 @@ struct StructuredLogTests {
         #expect(line["xds.pinned_version"] as? String == "1")
         let rendered = String(decoding: metrics.render(), as: UTF8.self)
         #expect(rendered.contains("logbook_errors_total{kind=\"pinned_snapshot\"} 1"), "\(rendered)")
+    }
+
+    @Test("a checkpoint that does not decode is logged at error and counted; the state is folded from the log")
+    func undecodableCheckpointIsLoudAndCounted() async throws {
+        let store = InMemoryEventStore()
+        let first = try Logbook(store: store)
+        _ = try await first.execute(
+            .registerService(Service(name: "a", endpoints: [Endpoint(host: "127.0.0.1", port: 8001)])))
+        _ = try await first.execute(
+            .addRoute(
+                Route(
+                    name: "r", match: RouteMatch(prefix: "/"), destination: .service("a"),
+                    rateLimit: RateLimit(requests: 5, per: .seconds(1)))))
+        // The current state under format 1's tag: a checkpoint an older build wrote.
+        var old = first.state.encoded()
+        old[4] = 1
+        try await store.saveCheckpoint(sequence: 2, state: old)
+
+        let captured = CapturedLines()
+        let metrics = APIMetrics()
+        let reopened = try Logbook(
+            store: store, logger: captured.logger(), countFailure: { metrics.recordError(kind: $0) })
+        #expect(reopened.state == first.state)
+        let line = try #require(captured.objects.first, "\(captured.all)")
+        #expect(line["level"] as? String == "error")
+        #expect(line["checkpoint.sequence"] as? String == "2")
+        #expect((line["error"] as? String)?.contains("format 1") == true, "\(line)")
+        let rendered = String(decoding: metrics.render(), as: UTF8.self)
+        #expect(rendered.contains("logbook_errors_total{kind=\"checkpoint_decode\"} 1"), "\(rendered)")
     }
 }
 

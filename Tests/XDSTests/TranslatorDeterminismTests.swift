@@ -57,4 +57,31 @@ struct TranslatorDeterminismTests {
         }
         #expect(try render() == render())
     }
+
+    @Test("a log read through the schema-2 upcasters translates to the same bytes as its events at the current schema")
+    func upcastLogTranslatesIdentically() throws {
+        // migrations/0002-rate-limit-field/fixture.jsonl: routes and rollbacks with rate limits,
+        // as the build before schema 3 wrote them.
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("migrations/0002-rate-limit-field/fixture.jsonl")
+        var old: [GatewayEvent] = []
+        for line in try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n") {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let type = try #require(record["type"] as? String)
+            let schema = try #require(record["schema_version"] as? Int)
+            let base64 = try #require(record["payload"] as? String)
+            let payload = try #require(Data(base64Encoded: base64))
+            old.append(try GatewayEvent.decode(type: type, schemaVersion: UInt16(schema), payload: Array(payload)))
+        }
+        let current = try old.map { event in
+            try GatewayEvent.decode(
+                type: event.type, schemaVersion: event.schemaVersion, payload: event.encodePayload())
+        }
+        let (oldState, currentState) = (Fixture.state(old), Fixture.state(current))
+        #expect(oldState.routes.values.contains { $0.rateLimit != nil })
+        #expect(oldState == currentState)
+        let bytes = try Fixture.encodedResources(of: oldState)
+        #expect(!bytes.isEmpty)
+        #expect(bytes == (try Fixture.encodedResources(of: currentState)))
+    }
 }
