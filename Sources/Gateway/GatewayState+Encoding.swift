@@ -25,7 +25,7 @@ extension GatewayState {
         if !pins.isEmpty {
             writer.writeByte(Self.pinsSection)
             writer.writeArray(sortedPins) { writer, pin in
-                writer.writeString(pin.key)
+                pin.key.encode(to: &writer)
                 writer.writeVarUInt(pin.version)
             }
         }
@@ -69,13 +69,13 @@ extension GatewayState {
             routes[name] = consume route
         }
         let proxyCount = try reader.readCount()
-        var proxies = [String: Proxy](minimumCapacity: proxyCount)
+        var proxies = [ProxyKey: Proxy](minimumCapacity: proxyCount)
         for _ in 0..<proxyCount {
             let proxy = try Proxy.decode(from: &reader)
             let key = proxy.key
             proxies[key] = consume proxy
         }
-        var pins: [String: UInt64] = [:]
+        var pins: [ProxyKey: UInt64] = [:]
         var lastSection: UInt8 = 0
         while !reader.isAtEnd {
             let section = try reader.readByte()
@@ -87,7 +87,7 @@ extension GatewayState {
                 let pinCount = try reader.readCount()
                 pins.reserveCapacity(pinCount)
                 for _ in 0..<pinCount {
-                    let key = try reader.readString()
+                    let key = try reader.read(ProxyKey.self)
                     pins[key] = try reader.readVarUInt()
                 }
             case rateLimitsSection:
@@ -138,7 +138,8 @@ extension GatewayState {
             services: sortedServices,
             routes: sortedRoutes,
             proxies: includeProxies ? sortedProxies : nil,
-            pins: includeProxies && !pins.isEmpty ? pins : nil
+            pins: includeProxies && !pins.isEmpty
+                ? Dictionary(uniqueKeysWithValues: pins.map { ($0.key.description, $0.value) }) : nil
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

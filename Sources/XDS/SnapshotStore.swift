@@ -2,26 +2,6 @@ import Gateway
 import Logging
 import Synchronization
 
-/// Who is on the other end of a stream, as its first request said.
-public struct NodeIdentity: Hashable, Sendable {
-    public var id: String
-    /// Envoy's `node.cluster`: the fleet the node belongs to.
-    public var cluster: String
-
-    public init(id: String, cluster: String = "") {
-        self.id = id
-        self.cluster = cluster
-    }
-
-    /// The registration that gives this node its listeners: its own id first, then its fleet.
-    func registrationKey(in state: GatewayState) -> String? {
-        if state.proxies[id] != nil { return id }
-        let fleet = "cluster:\(cluster)"
-        if !cluster.isEmpty, state.proxies[fleet] != nil { return fleet }
-        return nil
-    }
-}
-
 /// The encoded resources of the current version, and of past versions on demand.
 ///
 /// Each version is translated and encoded once. Listeners are encoded once per registration
@@ -31,8 +11,8 @@ public final class SnapshotStore: Sendable {
     private struct Generation {
         let state: GatewayState
         let shared: SharedSnapshot
-        /// By registration key; "" for nodes with no registration (they get no listeners).
-        var listeners: [String: ResourceSet] = [:]
+        /// By registration; nil for nodes with no registration (they get no listeners).
+        var listeners: [ProxyKey?: ResourceSet] = [:]
     }
 
     private let encoder: SnapshotEncoder
@@ -79,7 +59,7 @@ public final class SnapshotStore: Sendable {
     /// What `node` should run now: the head, or the version its registration is pinned to.
     public func snapshot(for node: NodeIdentity) -> NodeSnapshot {
         let (snapshot, pinned) = current.withLock { generation -> (NodeSnapshot?, UInt64?) in
-            let key = node.registrationKey(in: generation.state)
+            let key = node.registration(in: generation.state)
             if let key, let pin = generation.state.pins[key], pin != generation.state.version { return (nil, pin) }
             return (Self.snapshot(of: &generation, key: key, encoder: encoder), nil)
         }
@@ -94,7 +74,7 @@ public final class SnapshotStore: Sendable {
                 reportPinFailure(node, pinned, "\(error)")
             }
         }
-        return current.withLock { Self.snapshot(of: &$0, key: node.registrationKey(in: $0.state), encoder: encoder) }
+        return current.withLock { Self.snapshot(of: &$0, key: node.registration(in: $0.state), encoder: encoder) }
     }
 
     private func reportPinFailure(_ node: NodeIdentity, _ pinned: UInt64, _ reason: String) {
@@ -111,14 +91,14 @@ public final class SnapshotStore: Sendable {
     public func snapshot(for node: NodeIdentity, at version: UInt64) throws -> NodeSnapshot? {
         if let snapshot = current.withLock({ generation -> NodeSnapshot? in
             guard generation.state.version == version else { return nil }
-            return Self.snapshot(of: &generation, key: node.registrationKey(in: generation.state), encoder: encoder)
+            return Self.snapshot(of: &generation, key: node.registration(in: generation.state), encoder: encoder)
         }) {
             return snapshot
         }
         if let snapshot = past.withLock({ cache -> NodeSnapshot? in
             guard var generation = cache[version] else { return nil }
             defer { cache[version] = generation }
-            return Self.snapshot(of: &generation, key: node.registrationKey(in: generation.state), encoder: encoder)
+            return Self.snapshot(of: &generation, key: node.registration(in: generation.state), encoder: encoder)
         }) {
             return snapshot
         }
@@ -127,7 +107,7 @@ public final class SnapshotStore: Sendable {
         // A sequence that is not a configuration version names the version in force at it.
         guard state.version == version else { return try self.snapshot(for: node, at: state.version) }
         var generation = Generation(state: state, shared: encoder.shared(for: state))
-        let snapshot = Self.snapshot(of: &generation, key: node.registrationKey(in: state), encoder: encoder)
+        let snapshot = Self.snapshot(of: &generation, key: node.registration(in: state), encoder: encoder)
         past.withLock { cache in
             if cache.count >= Self.pastLimit, let oldest = cache.keys.min() { cache.removeValue(forKey: oldest) }
             cache[version] = generation
@@ -135,13 +115,12 @@ public final class SnapshotStore: Sendable {
         return snapshot
     }
 
-    private static func snapshot(of generation: inout Generation, key: String?, encoder: SnapshotEncoder)
+    private static func snapshot(of generation: inout Generation, key: ProxyKey?, encoder: SnapshotEncoder)
         -> NodeSnapshot
     {
-        let cacheKey = key ?? ""
-        if let listeners = generation.listeners[cacheKey] { return generation.shared.with(listeners: listeners) }
+        if let listeners = generation.listeners[key] { return generation.shared.with(listeners: listeners) }
         let listeners = encoder.listeners(for: key.flatMap { generation.state.proxies[$0] }, in: generation.state)
-        generation.listeners[cacheKey] = listeners
+        generation.listeners[key] = listeners
         return generation.shared.with(listeners: listeners)
     }
 

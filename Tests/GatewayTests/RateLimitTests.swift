@@ -77,8 +77,8 @@ struct RateLimitTests {
             GatewayState(
                 services: ["rest-api": service("rest-api")],
                 routes: ["api": api, "other": route("other", to: "rest-api", prefix: "/o")],
-                proxies: ["p": Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
-                pins: ["p": 3])
+                proxies: [.node("p"): Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
+                pins: [.node("p"): 3])
         }
         let limitedState = state(limited)
         let plainState = state(plainRoute)
@@ -99,15 +99,15 @@ struct RateLimitTests {
         #expect(throws: PayloadError.self) { try GatewayState(decoding: plainBytes + writer.bytes) }
 
         // Sections come once each and in tag order: rate limits (2) before pins (1) is refused.
-        func make(_ api: Route, pins: [String: UInt64]) -> GatewayState {
+        func make(_ api: Route, pins: [ProxyKey: UInt64]) -> GatewayState {
             GatewayState(
                 services: ["rest-api": service("rest-api")],
                 routes: ["api": api, "other": route("other", to: "rest-api", prefix: "/o")],
-                proxies: ["p": Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
+                proxies: [.node("p"): Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
                 pins: pins)
         }
         let base = make(plainRoute, pins: [:]).encoded()
-        let pinSection = Array(make(plainRoute, pins: ["p": 3]).encoded().dropFirst(base.count))
+        let pinSection = Array(make(plainRoute, pins: [.node("p"): 3]).encoded().dropFirst(base.count))
         let rateSection = Array(make(limited, pins: [:]).encoded().dropFirst(base.count))
         #expect(try GatewayState(decoding: base + pinSection + rateSection) == limitedState)
         #expect(throws: PayloadError.self) { try GatewayState(decoding: base + rateSection + pinSection) }

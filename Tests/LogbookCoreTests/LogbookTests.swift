@@ -105,7 +105,7 @@ struct LogbookTests {
         #expect(result.version == 6)
         let state = logbook.state
         #expect(state.configuration == v2.configuration)
-        #expect(state.proxies.keys.sorted() == ["proxy-1"])
+        #expect(state.proxies.keys.sorted() == [.node("proxy-1")])
         let events = try logbook.events(EventQuery())
         #expect(events.events.last?.event.type == "ConfigRolledBack")
         // Nothing to restore the second time: nothing appended.

@@ -72,8 +72,8 @@ struct StructuredLogTests {
     func pinnedSnapshotFailureIsLoudAndCounted() throws {
         var state = GatewayState()
         state.apply(.proxyRegistered(Proxy(id: "edge-1", host: "127.0.0.1", httpPort: 10000)), seq: 1)
-        state.apply(.proxyPinned(key: "edge-1", version: 1), seq: 2)
-        #expect(state.pins["edge-1"] == 1 && state.version == 2)
+        state.apply(.proxyPinned(key: .node("edge-1"), version: 1), seq: 2)
+        #expect(state.pins[.node("edge-1")] == 1 && state.version == 2)
         let captured = CapturedLines()
         let metrics = APIMetrics()
         struct Broken: Error {}
