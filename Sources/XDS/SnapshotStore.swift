@@ -1,3 +1,4 @@
+import Broadcasting
 import Gateway
 import Logging
 import Synchronization
@@ -6,7 +7,7 @@ import Synchronization
 ///
 /// Each version is translated and encoded once. Listeners are encoded once per registration
 /// (proxy or fleet) and version, so ten thousand members of a fleet share one set of bytes.
-public final class SnapshotStore: Sendable {
+public final class SnapshotStore: SnapshotSource {
     /// One version, encoded: the shared resources, and the listeners of each registration asked for so far.
     private struct Generation {
         let state: GatewayState
@@ -20,7 +21,8 @@ public final class SnapshotStore: Sendable {
     private let current: Mutex<Generation>
     /// Past versions asked for (pins, reconnects, /config), a few at a time.
     private let past = Mutex<[UInt64: Generation]>([:])
-    private let watchers = Mutex<(next: Int, callbacks: [Int: @Sendable () -> Void])>((0, [:]))
+    /// One stream per watching ADS stream.
+    private let watchers = Broadcast<Void>()
     private static let pastLimit = 16
     /// Where the store says what it could not serve, and the count of it by kind (`pinned_snapshot`).
     public let logger: Logger
@@ -53,7 +55,7 @@ public final class SnapshotStore: Sendable {
         guard !unchanged else { return }
         let next = Generation(state: state, shared: encoder.shared(for: state))
         current.withLock { $0 = next }
-        for callback in watchers.withLock({ Array($0.callbacks.values) }) { callback() }
+        watchers.send(())
     }
 
     /// What `node` should run now: the head, or the version its registration is pinned to.
@@ -124,28 +126,11 @@ public final class SnapshotStore: Sendable {
         return generation.shared.with(listeners: listeners)
     }
 
-    /// Calls `onChange` after every configuration change until the token is cancelled.
-    func watch(_ onChange: @escaping @Sendable () -> Void) -> WatchToken {
-        let id = watchers.withLock { watchers in
-            watchers.next += 1
-            watchers.callbacks[watchers.next] = onChange
-            return watchers.next
-        }
-        return WatchToken(store: self, id: id)
-    }
-
-    fileprivate func unwatch(_ id: Int) {
-        _ = watchers.withLock { $0.callbacks.removeValue(forKey: id) }
+    /// Yields after every configuration change until the stream is cancelled; keeps the newest.
+    public func changes() -> AsyncStream<Void> {
+        watchers.stream(bufferingNewest: 1)
     }
 
     /// How many streams are watching: one per connected stream.
-    public var watcherCount: Int { watchers.withLock { $0.callbacks.count } }
-}
-
-/// Ends a watch when cancelled.
-struct WatchToken: Sendable {
-    fileprivate let store: SnapshotStore
-    fileprivate let id: Int
-
-    func cancel() { store.unwatch(id) }
+    public var watcherCount: Int { watchers.count }
 }
