@@ -43,9 +43,11 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
+        // Fan-out of values to AsyncStreams, shared by the event log and the xDS snapshot store.
+        .target(name: "Broadcasting", swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
-            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LMDB", "Broadcasting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // A C entry point into Debian's libre2 (libre2-dev), so validation compiles regexes as Envoy will.
@@ -67,7 +69,7 @@ let package = Package(
         .target(
             name: "XDS",
             dependencies: [
-                "Gateway", "EnvoyAPI",
+                "Gateway", "EnvoyAPI", "Broadcasting",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "LogbookCore",
             dependencies: [
-                "Gateway", "EventLog",
+                "Gateway", "EventLog", "Broadcasting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -240,7 +242,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Broadcasting"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EnvoyAPITests",

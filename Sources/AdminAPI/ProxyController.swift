@@ -61,16 +61,16 @@ struct ProxyController {
 
     /// One node's connections, versions run and rejections, newest first; `limit` bounds each list.
     @Sendable func history(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        let key = try context.pathParameter("key")
+        let node = try context.pathParameter("key")
         let limit = try QueryParameters(request).limit() ?? 100
-        let history = try logbook.proxyHistory(node: key)
+        let history = try logbook.proxyHistory(node: node)
         // A registered proxy that never connected has an empty history; a fleet has none of its own.
+        let key = ProxyKey(node)
         if history.isEmpty && logbook.state.proxies[key]?.id == nil {
-            let hint =
-                key.hasPrefix("cluster:")
-                ? "; a fleet's members each have their own history under their node id" : ""
+            var hint = ""
+            if case .fleet = key { hint = "; a fleet's members each have their own history under their node id" }
             throw APIError(
-                .notFound, code: "not_found", field: "id", "node '\(key)' has never connected\(hint)")
+                .notFound, code: "not_found", field: "id", "node '\(node)' has never connected\(hint)")
         }
         return JSONAnswer.response(.ok, ProxyHistoryAnswer(history, limit: limit))
     }
@@ -88,7 +88,7 @@ struct ProxyController {
 
     /// Appends ProxyPinned: the proxy or fleet is served exactly version `version` until unpinned.
     @Sendable func pin(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        let key = try context.pathParameter("key")
+        let key = ProxyKey(try context.pathParameter("key"))
         let body = try await RequestBody.read(request, context: context)
         let pin = try body.decode(PinRequest.self)
         let guards = try Mutation.context(request, context: context, body: body)
@@ -100,7 +100,7 @@ struct ProxyController {
 
     /// Appends ProxyUnpinned: the proxy or fleet follows the current configuration again.
     @Sendable func unpin(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        let key = try context.pathParameter("key")
+        let key = ProxyKey(try context.pathParameter("key"))
         let guards = try Mutation.context(request, context: context)
         return Mutation.response(try await logbook.execute(.unpinProxy(key: key), context: guards, metrics: metrics))
     }

@@ -125,16 +125,15 @@ struct UnregisteredNode: Encodable {
 /// Where every node the log has seen belongs: a registered proxy (by id), a registered fleet
 /// (by node cluster), or neither.
 struct NodeDirectory {
-    private(set) var fleets: [String: FleetStatusAnswer] = [:]
+    private(set) var fleets: [ProxyKey: FleetStatusAnswer] = [:]
     private(set) var unregistered: [NodeStatus] = []
 
     init(board: ProxyStatusBoard, state: GatewayState) {
-        for node in board.nodes.values where state.proxies[node.id]?.id == nil {
-            let fleetKey = "cluster:\(node.cluster)"
-            if state.proxies[fleetKey] != nil {
-                fleets[fleetKey, default: FleetStatusAnswer()].add(node)
-            } else {
-                unregistered.append(node)
+        for node in board.nodes.values {
+            switch state.registration(ofNode: node.id, cluster: node.cluster) {
+            case .node?: continue  // listed as its own registration
+            case let fleet?: fleets[fleet, default: FleetStatusAnswer()].add(node)
+            case nil: unregistered.append(node)
             }
         }
         unregistered.sort { $0.id < $1.id }

@@ -41,15 +41,15 @@ enum RouteKind: ResourceKind {
     static func remove(_ key: String) -> GatewayCommand { .removeRoute(name: key) }
 }
 
-/// Proxies are addressed by `Proxy.key`: the node id, or `cluster:<name>` for a fleet.
+/// Proxies are addressed by `Proxy.key` in its textual form (`ProxyKey`).
 enum ProxyKind: ResourceKind {
     static let plural = "proxies"
     static let singular = "proxy"
     static let keyField = "id"
-    static func key(of resource: Proxy) -> String { resource.key }
+    static func key(of resource: Proxy) -> String { resource.key.description }
     static func sorted(in state: GatewayState) -> [Proxy] { state.sortedProxies }
-    static func find(_ key: String, in state: GatewayState) -> Proxy? { state.proxies[key] }
+    static func find(_ key: String, in state: GatewayState) -> Proxy? { state.proxies[ProxyKey(key)] }
     static func create(_ resource: Proxy) -> GatewayCommand { .registerProxy(resource) }
     static func replace(_ resource: Proxy) -> GatewayCommand { .updateProxy(resource) }
-    static func remove(_ key: String) -> GatewayCommand { .deregisterProxy(key: key) }
+    static func remove(_ key: String) -> GatewayCommand { .deregisterProxy(key: ProxyKey(key)) }
 }

@@ -1,3 +1,4 @@
+import Broadcasting
 import Synchronization
 
 /// The live subscriptions of one store: each is woken with the new head after an append.

@@ -117,16 +117,16 @@ public enum Decider {
         return [.proxyRegistered(proxy)]
     }
 
-    static func deregister(_ key: String, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+    static func deregister(_ key: ProxyKey, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
         try requireRegistered(key, in: state)
         return [.proxyDeregistered(key: key)]
     }
 
-    static func unpin(_ key: String, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
+    static func unpin(_ key: ProxyKey, state: GatewayState) throws(ValidationError) -> [GatewayEvent] {
         try requireRegistered(key, in: state)
         guard state.pins[key] != nil else {
             throw ValidationError(
-                code: .notFound, field: "pin", message: "\(shown(Proxy.entity(forKey: key))) is not pinned")
+                code: .notFound, field: "pin", message: "\(shown(key.entity)) is not pinned")
         }
         return [.proxyUnpinned(key: key)]
     }
@@ -195,7 +195,7 @@ public enum Decider {
     /// state right after it has that version), at which the proxy was already registered, so
     /// what it is served still has its listeners.
     static func pin(
-        _ key: String, to version: UInt64, target: GatewayState, state: GatewayState
+        _ key: ProxyKey, to version: UInt64, target: GatewayState, state: GatewayState
     ) throws(ValidationError) -> [GatewayEvent] {
         try requireRegistered(key, in: state)
         guard version >= 1, version <= state.version else {
@@ -212,17 +212,17 @@ public enum Decider {
         guard target.proxies[key] != nil else {
             throw .invalid(
                 "version",
-                "\(shown(Proxy.entity(forKey: key))) was not registered at version \(version), "
+                "\(shown(key.entity)) was not registered at version \(version), "
                     + "so it would get no listeners")
         }
         if state.pins[key] == version { return [] }
         return [.proxyPinned(key: key, version: version)]
     }
 
-    private static func requireRegistered(_ key: String, in state: GatewayState) throws(ValidationError) {
+    private static func requireRegistered(_ key: ProxyKey, in state: GatewayState) throws(ValidationError) {
         guard state.proxies[key] != nil else {
             throw ValidationError(
-                code: .notFound, field: "proxy", message: "\(shown(Proxy.entity(forKey: key))) is not registered")
+                code: .notFound, field: "proxy", message: "\(shown(key.entity)) is not registered")
         }
     }
 

@@ -44,13 +44,13 @@ struct DeclarativePlan {
     /// The events that make `current` equal to `desired` (nil: the file has no such section, so
     /// nothing changes): upserts in key order, then removals in key order, kept apart so the
     /// caller can order them across kinds.
-    private func diff<Resource: Equatable>(
-        _ desired: [String: Resource]?,
-        _ current: [String: Resource],
+    private func diff<Key: Comparable, Resource: Equatable>(
+        _ desired: [Key: Resource]?,
+        _ current: [Key: Resource],
         counts: inout Counts,
         added: (Resource) -> GatewayEvent,
         changed: (Resource) -> GatewayEvent,
-        removed: (String) -> GatewayEvent
+        removed: (Key) -> GatewayEvent
     ) -> (upserts: [GatewayEvent], removals: [GatewayEvent]) {
         guard let desired else { return ([], []) }
         var upserts: [GatewayEvent] = []
@@ -72,24 +72,25 @@ struct DeclarativePlan {
     }
 
     /// Checks each resource of a present section and indexes it, refusing names that appear twice in the file.
-    private func indexed<Resource>(
+    private func indexed<Key: Hashable & CustomStringConvertible, Resource>(
         _ resources: [Resource]?,
         kind: String,
-        key: (Resource) -> String,
+        key: (Resource) -> Key,
         check: (Resource, String) throws(ValidationError) -> Void
-    ) throws(ValidationError) -> [String: Resource]? {
+    ) throws(ValidationError) -> [Key: Resource]? {
         guard let resources else { return nil }
-        var index: [String: Resource] = [:]
+        var index: [Key: Resource] = [:]
         for resource in resources {
-            let name = key(resource)
+            let key = key(resource)
+            let name = key.description
             // The name is checked below; until then it is shown escaped and cut.
             let path = "\(kind)[\(ValidationError.bare(name))]"
-            guard index[name] == nil else {
+            guard index[key] == nil else {
                 throw ValidationError(
                     code: .duplicate, field: path, message: "\(ValidationError.quote(name)) appears twice in \(kind)")
             }
             try check(resource, path)
-            index[name] = resource
+            index[key] = resource
         }
         return index
     }

@@ -107,16 +107,16 @@ struct Field<Value: BinaryEncodable & Encodable>: BinaryEncodable, Encodable {
 
 /// ProxyPinned's payload.
 struct PinPayload: BinaryCodable, Encodable {
-    let key: String
+    let key: ProxyKey
     let version: UInt64
 
     func encode(to writer: inout BinaryWriter) {
-        writer.writeString(key)
+        key.encode(to: &writer)
         writer.writeVarUInt(version)
     }
 
     static func decode(from reader: inout BinaryReader) throws(PayloadError) -> PinPayload {
-        let key = try reader.readString()
+        let key = try reader.read(ProxyKey.self)
         return PinPayload(key: key, version: try reader.readVarUInt())
     }
 }

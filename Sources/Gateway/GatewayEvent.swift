@@ -7,12 +7,12 @@ public enum GatewayEvent: Equatable, Sendable {
     case routeChanged(Route)
     case routeRemoved(name: String)
     case proxyRegistered(Proxy)
-    case proxyDeregistered(key: String)
+    case proxyDeregistered(key: ProxyKey)
     case configRolledBack(ConfigRollback)
     case declarativeConfigApplied(DeclarativeApplied)
     /// The xDS server serves the proxy or fleet with this `Proxy.key` exactly the resources of `version`.
-    case proxyPinned(key: String, version: UInt64)
-    case proxyUnpinned(key: String)
+    case proxyPinned(key: ProxyKey, version: UInt64)
+    case proxyUnpinned(key: ProxyKey)
     /// Observations (kind `.observation`): what proxies did, batched, never configuration.
     case proxyConnected(nodes: [ConnectedNode])
     case proxyDisconnected(nodes: [String])
@@ -53,7 +53,7 @@ public enum GatewayEvent: Equatable, Sendable {
                 "\(proxy.id != nil ? "proxy" : "fleet") \(proxy.id ?? proxy.cluster ?? "") registered"
             }
         case .proxyDeregistered(let key):
-            body(.proxyDeregistered, Field("key", key), { [Proxy.entity(forKey: key)] }) {
+            body(.proxyDeregistered, Field("key", key), { [key.entity] }) {
                 "\(Self.describe(key: key)) deregistered"
             }
         case .configRolledBack(let rollback):
@@ -65,11 +65,11 @@ public enum GatewayEvent: Equatable, Sendable {
                 "declarative config applied: \(applied.summary)"
             }
         case .proxyPinned(let key, let version):
-            body(.proxyPinned, PinPayload(key: key, version: version), { [Proxy.entity(forKey: key)] }) {
+            body(.proxyPinned, PinPayload(key: key, version: version), { [key.entity] }) {
                 "\(Self.describe(key: key)) pinned to version \(version)"
             }
         case .proxyUnpinned(let key):
-            body(.proxyUnpinned, Field("key", key), { [Proxy.entity(forKey: key)] }) {
+            body(.proxyUnpinned, Field("key", key), { [key.entity] }) {
                 "\(Self.describe(key: key)) unpinned"
             }
         case .proxyConnected(let nodes):
@@ -127,8 +127,8 @@ public enum GatewayEvent: Equatable, Sendable {
     public var summary: String { describe { _, _, _, summary in summary() } }
 
     /// `proxy proxy-1` or `fleet edge`.
-    private static func describe(key: String) -> String {
-        Proxy.entity(forKey: key).replacingOccurrences(of: "/", with: " ")
+    private static func describe(key: ProxyKey) -> String {
+        key.entity.replacingOccurrences(of: "/", with: " ")
     }
 
     /// `node a`, `nodes a, b, c`, or `1000 nodes (a, b, c and 997 more)`: a summary stays one short line.
@@ -163,12 +163,5 @@ public enum GatewayEvent: Equatable, Sendable {
         case .weighted(let entries):
             return "\(match) -> " + entries.map { "\($0.service) \($0.weight)%" }.joined(separator: ", ")
         }
-    }
-}
-
-extension Proxy {
-    /// The entity of a proxy or fleet given its state key.
-    public static func entity(forKey key: String) -> String {
-        key.hasPrefix("cluster:") ? "fleet/\(key.dropFirst("cluster:".count))" : "proxy/\(key)"
     }
 }

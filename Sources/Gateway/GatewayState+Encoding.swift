@@ -22,7 +22,7 @@ extension GatewayState {
         writer.write(sortedRoutes)
         writer.write(sortedProxies)
         writer.writeArray(sortedPins) { writer, pin in
-            writer.writeString(pin.key)
+            pin.key.encode(to: &writer)
             writer.writeVarUInt(pin.version)
         }
         return writer.bytes
@@ -63,17 +63,17 @@ extension GatewayState {
             routes[name] = consume route
         }
         let proxyCount = try reader.readCount()
-        var proxies = [String: Proxy](minimumCapacity: proxyCount)
+        var proxies = [ProxyKey: Proxy](minimumCapacity: proxyCount)
         for _ in 0..<proxyCount {
             let proxy = try Proxy.decode(from: &reader)
             let key = proxy.key
             proxies[key] = consume proxy
         }
         let pinCount = try reader.readCount()
-        var pins: [String: UInt64] = [:]
+        var pins: [ProxyKey: UInt64] = [:]
         pins.reserveCapacity(pinCount)
         for _ in 0..<pinCount {
-            let key = try reader.readString()
+            let key = try reader.read(ProxyKey.self)
             pins[key] = try reader.readVarUInt()
         }
         try reader.expectEnd()
@@ -113,7 +113,8 @@ extension GatewayState {
             services: sortedServices,
             routes: sortedRoutes,
             proxies: includeProxies ? sortedProxies : nil,
-            pins: includeProxies && !pins.isEmpty ? pins : nil
+            pins: includeProxies && !pins.isEmpty
+                ? Dictionary(uniqueKeysWithValues: pins.map { ($0.key.description, $0.value) }) : nil
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

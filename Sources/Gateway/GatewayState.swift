@@ -5,7 +5,7 @@ public struct GatewayState: Equatable, Sendable {
     public private(set) var services: [String: Service]
     public private(set) var routes: [String: Route]
     /// By `Proxy.key`.
-    public private(set) var proxies: [String: Proxy]
+    public private(set) var proxies: [ProxyKey: Proxy]
     /// Sequence number of the last event that changed the configuration.
     public private(set) var version: UInt64
     /// Sequence number of the last event folded.
@@ -13,7 +13,7 @@ public struct GatewayState: Equatable, Sendable {
     public private(set) var lastDeclarativeHash: String?
     /// Pinned proxies and fleets, by `Proxy.key`: each is served exactly the resources of that
     /// configuration version until it is unpinned or deregistered.
-    public private(set) var pins: [String: UInt64]
+    public private(set) var pins: [ProxyKey: UInt64]
 
     public init() {
         services = [:]
@@ -28,11 +28,11 @@ public struct GatewayState: Equatable, Sendable {
     init(
         services: [String: Service],
         routes: [String: Route],
-        proxies: [String: Proxy],
+        proxies: [ProxyKey: Proxy],
         version: UInt64,
         head: UInt64,
         lastDeclarativeHash: String?,
-        pins: [String: UInt64]
+        pins: [ProxyKey: UInt64]
     ) {
         self.services = services
         self.routes = routes
@@ -108,10 +108,16 @@ public struct GatewayState: Equatable, Sendable {
     public var sortedServices: [Service] { services.values.sorted { $0.name < $1.name } }
     public var sortedRoutes: [Route] { routes.values.sorted { $0.name < $1.name } }
     /// Sorted by key.
-    public var sortedPins: [(key: String, version: UInt64)] {
+    public var sortedPins: [(key: ProxyKey, version: UInt64)] {
         pins.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// Sorted by key.
     public var sortedProxies: [Proxy] { proxies.values.sorted { $0.key < $1.key } }
+
+    /// The registration whose listeners a node with this id and Envoy cluster gets
+    /// (`ProxyKey.registration`); nil when it has none.
+    public func registration(ofNode id: String, cluster: String) -> ProxyKey? {
+        ProxyKey.registration(ofNode: id, cluster: cluster) { proxies[$0] != nil }
+    }
 }

@@ -23,16 +23,14 @@ public struct Proxy: Codable, Equatable, Hashable, Sendable {
         self.adminPort = adminPort
     }
 
-    /// The state key: the node id for a proxy, "cluster:<name>" for a fleet.
-    public var key: String {
-        if let id { return id }
-        return "cluster:\(cluster ?? "")"
+    /// The state key: the node id for a proxy, the node cluster for a fleet.
+    public var key: ProxyKey {
+        if let id { return .node(id) }
+        return .fleet(cluster ?? "")
     }
 
-    public var entity: String {
-        if let id { return "proxy/\(id)" }
-        return "fleet/\(cluster ?? "")"
-    }
+    /// `proxy/<id>` or `fleet/<name>`.
+    public var entity: String { key.entity }
 
     /// The declared ports with their JSON field names, in a fixed order.
     var declaredPorts: [(field: String, port: Int)] {

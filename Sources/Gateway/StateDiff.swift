@@ -84,16 +84,17 @@ public struct StateDiff: Equatable, Sendable, Codable {
         return json
     }
 
-    private static func diff<Resource: Encodable & Equatable>(
-        _ old: [String: Resource],
-        _ new: [String: Resource]
+    /// Names are the keys' textual forms (a resource's name, a `ProxyKey`), in key order.
+    private static func diff<Key: Comparable & CustomStringConvertible, Resource: Encodable & Equatable>(
+        _ old: [Key: Resource],
+        _ new: [Key: Resource]
     ) -> KindDiff {
         var result = KindDiff()
-        result.added = new.keys.filter { old[$0] == nil }.sorted()
-        result.removed = old.keys.filter { new[$0] == nil }.sorted()
-        for name in new.keys.sorted() {
-            guard let before = old[name], let after = new[name], before != after else { continue }
-            result.changed.append(ResourceChange(name: name, fields: fieldChanges(before, after)))
+        result.added = new.keys.filter { old[$0] == nil }.sorted().map(\.description)
+        result.removed = old.keys.filter { new[$0] == nil }.sorted().map(\.description)
+        for key in new.keys.sorted() {
+            guard let before = old[key], let after = new[key], before != after else { continue }
+            result.changed.append(ResourceChange(name: key.description, fields: fieldChanges(before, after)))
         }
         return result
     }

@@ -61,7 +61,7 @@ extension Logbook {
 
     /// Appends ProxyPinned: the proxy or fleet with this `Proxy.key` is served exactly the
     /// resources of configuration version `version` until it is unpinned or deregistered.
-    public func pin(_ key: String, to version: UInt64, context: RequestContext = RequestContext()) async throws
+    public func pin(_ key: ProxyKey, to version: UInt64, context: RequestContext = RequestContext()) async throws
         -> CommandResult
     {
         let target = try projection.state(at: min(version, store.head))

@@ -1,3 +1,4 @@
+import Broadcasting
 import EventLog
 import Foundation
 import Gateway

@@ -21,7 +21,7 @@ public struct ProxyStatusBoard: Sendable, Equatable {
     /// How many such nodes were forgotten.
     public private(set) var evictedCount = 0
     /// The registered proxies and fleets, by `Proxy.key`.
-    public private(set) var registered: Set<String> = []
+    public private(set) var registered: Set<ProxyKey> = []
     /// Nodes that are not connected: the candidates for eviction.
     private var disconnected: Set<String> = []
     /// `disconnected.count` at which to look for nodes to evict again.
@@ -70,7 +70,7 @@ public struct ProxyStatusBoard: Sendable, Equatable {
     }
 
     /// Sets the registered proxies and fleets (their `Proxy.key`s), which are never forgotten.
-    public mutating func setRegistered(_ keys: some Sequence<String>) {
+    public mutating func setRegistered(_ keys: some Sequence<ProxyKey>) {
         registered = Set(keys)
         evictAt = 0
     }
@@ -88,7 +88,7 @@ public struct ProxyStatusBoard: Sendable, Equatable {
 
     /// Whether `node` belongs to a registered proxy or fleet.
     public func isRegistered(_ node: NodeStatus) -> Bool {
-        registered.contains(node.id) || registered.contains("cluster:\(node.cluster)")
+        ProxyKey.registration(ofNode: node.id, cluster: node.cluster) { registered.contains($0) } != nil
     }
 
     /// Forgets the longest-disconnected unregistered nodes beyond `idleLimit`, down to 90% of it

@@ -32,8 +32,9 @@ public enum LogbookServer {
         _ = try await recorder.markAllDisconnected()
         let projection = logbook.projection
         let served = try configuration.frozenVersion.map { try projection.state(at: $0) } ?? logbook.state
+        let xdsLogger = logger.with("logbook.component", "xds")
         let store = SnapshotStore(
-            state: served, hook: configuration.translationHook, logger: logger.with("logbook.component", "xds"),
+            state: served, hook: configuration.translationHook, logger: xdsLogger,
             countFailure: { metrics.recordError(kind: $0) }
         ) { try projection.state(at: $0) }
         let parts = Parts(store: store, recorder: recorder)
@@ -47,9 +48,9 @@ public enum LogbookServer {
         let xds = XDSServer(
             host: configuration.xdsHost, port: configuration.xdsPort,
             service: AggregatedDiscoveryService(
-                store: store,
-                observer: ObservationBridge(
-                    recorder: recorder, metrics: metrics, logger: logger.with("logbook.component", "xds")))
+                source: store,
+                observer: ObservationBridge(recorder: recorder, metrics: metrics, logger: xdsLogger),
+                logger: xdsLogger, countFailure: { metrics.recordError(kind: $0) })
         ) { await ports.xds($0) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: RecorderService(recorder: recorder, metrics: metrics)), .init(service: xds),

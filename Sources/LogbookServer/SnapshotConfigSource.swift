@@ -1,5 +1,6 @@
 import AdminAPI
 import Foundation
+import Gateway
 import LogbookCore
 import XDS
 
@@ -8,10 +9,8 @@ struct SnapshotConfigSource: EnvoyConfigSource {
     let store: SnapshotStore
 
     func configJSON(version: UInt64, node: String) throws -> Data {
-        // The API names a fleet "cluster:NAME"; a member of it is any node of that Envoy cluster.
-        let identity =
-            node.hasPrefix("cluster:")
-            ? NodeIdentity(id: node, cluster: String(node.dropFirst("cluster:".count))) : NodeIdentity(id: node)
+        // `node` is a node id or a fleet's key: a fleet's resources are those of any of its members.
+        let identity = NodeIdentity(standingFor: ProxyKey(node))
         guard let snapshot = try store.snapshot(for: identity, at: version) else {
             throw LogbookError(.notFound, field: "version", "the log has no configuration version \(version)")
         }

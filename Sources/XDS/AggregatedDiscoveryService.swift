@@ -18,21 +18,30 @@ import Synchronization
 /// `stallTimeout` (its HTTP/2 stream stayed unwritable that long) is closed by the transport,
 /// which raises `StalledStreamError` into it (the server's wiring does): the loop reports it
 /// (`StreamObserver.stalled`) and ends, and what gRPC buffered for the stream is freed.
+///
+/// Streams see the rest of Logbook only through a `SnapshotSource` (snapshots and a change
+/// signal) and a `StreamObserver` (what the nodes did).
 public struct AggregatedDiscoveryService: RegistrableRPCService {
-    private let store: SnapshotStore
+    private let source: any SnapshotSource
     private let observer: any StreamObserver
     public let limits: StreamLimits
     /// Each stream logs with `xds.stream_id` and, once its first request names it, `xds.node_id`.
     private let logger: Logger
+    /// Counts what a stream could not do and worked around, by kind (`logbook_errors_total`).
+    private let countFailure: @Sendable (String) -> Void
 
-    /// `logger` defaults to the store's.
+    /// `logger` and `countFailure` report what a stream works around without telling its node
+    /// (a reconnecting node's version that cannot be built, counted as `version_snapshot`).
     public init(
-        store: SnapshotStore, observer: any StreamObserver, limits: StreamLimits = .standard, logger: Logger? = nil
+        source: any SnapshotSource, observer: any StreamObserver, limits: StreamLimits = .standard,
+        logger: Logger = Logger(label: "logbook.xds", factory: { _ in SwiftLogNoOpLogHandler() }),
+        countFailure: @escaping @Sendable (String) -> Void = { _ in }
     ) {
-        self.store = store
+        self.source = source
         self.observer = observer
         self.limits = limits
-        self.logger = logger ?? store.logger
+        self.logger = logger
+        self.countFailure = countFailure
     }
 
     public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
@@ -63,12 +72,22 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
         requests: some AsyncSequence<Envoy_Service_Discovery_V3_DiscoveryRequest, any Error> & Sendable,
         writer: RPCWriter<WireResponse>
     ) async throws {
-        let store = self.store
+        let (source, countFailure) = (self.source, self.countFailure)
         try await serve(
             requests: requests, writer: writer, node: { NodeIdentity(id: $0.node.id, cluster: $0.node.cluster) },
-            makeSession: { node in
+            makeSession: { node, logger in
                 StateOfTheWorldSession(node: node, observer: observer) { version in
-                    try? store.snapshot(for: node, at: version)
+                    do {
+                        return try source.snapshot(for: node, at: version)
+                    } catch {
+                        // The node is then answered as one that claims no version: it is sent the
+                        // current resources, which is safe, but the store is broken: say so.
+                        logger.error(
+                            "could not build the version a reconnecting node runs; sending the current one",
+                            metadata: ["xds.claimed_version": "\(version)", "error": "\(error)"])
+                        countFailure("version_snapshot")
+                        return nil
+                    }
                 }
             },
             receive: { session, request, snapshot in session.receive(request, snapshot: snapshot).map(\.encoder) },
@@ -81,7 +100,7 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
     ) async throws {
         try await serve(
             requests: requests, writer: writer, node: { NodeIdentity(id: $0.node.id, cluster: $0.node.cluster) },
-            makeSession: { DeltaSession(node: $0, observer: observer) },
+            makeSession: { node, _ in DeltaSession(node: node, observer: observer) },
             receive: { session, request, snapshot in session.receive(request, snapshot: snapshot).map(\.encoder) },
             update: { session, snapshot in session.update(snapshot: snapshot).map(\.encoder) })
     }
@@ -93,7 +112,7 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
         requests: some AsyncSequence<Request, any Error> & Sendable,
         writer: RPCWriter<WireResponse>,
         node identify: (Request) -> NodeIdentity,
-        makeSession: (NodeIdentity) -> Session,
+        makeSession: (NodeIdentity, Logger) -> Session,
         receive: (inout Session, Request, NodeSnapshot) -> [ResponseEncoder],
         update: (inout Session, NodeSnapshot) -> [ResponseEncoder]
     ) async throws {
@@ -102,14 +121,13 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
         let signal = ChangeSignal(feed: feed)
         // Set when the transport closes the stream for not reading (`StalledStreamError`).
         let stalled = StallNote()
-        var stream: (node: NodeIdentity, session: Session, watch: WatchToken)?
+        var stream: (node: NodeIdentity, session: Session)?
         var logger = self.logger
         logger[metadataKey: "xds.stream_id"] = "\(nextStreamID.add(1, ordering: .relaxed).newValue)"
         defer {
             gate.close()
             if let stream {
                 logger.debug("ADS stream closed", metadata: stalled.after.map { ["xds.stalled_after": "\($0)"] })
-                stream.watch.cancel()
                 if let after = stalled.after { observer.stalled(stream.node, after: after) }
                 observer.disconnected(stream.node)
             }
@@ -140,17 +158,21 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
                                 // Only the first request is sure to carry the node (docs/xds-protocol.md, rule 3).
                                 let node = identify(request)
                                 observer.connected(node)
-                                stream = (node, makeSession(node), store.watch { signal.raise() })
                                 logger[metadataKey: "xds.node_id"] = "\(node.id)"
+                                // Watching starts before the first snapshot is read, so no change is missed;
+                                // the watch ends when the group cancels this task with the stream.
+                                let changes = source.changes()
+                                group.addTask { for await _ in changes { signal.raise() } }
+                                stream = (node, makeSession(node, logger))
                                 logger.debug("ADS stream opened", metadata: ["xds.cluster": "\(node.cluster)"])
                             }
                             guard let node = stream?.node else { continue }
-                            let snapshot = store.snapshot(for: node)
+                            let snapshot = source.snapshot(for: node)
                             responses = receive(&stream!.session, request, snapshot)
                         case .changed:
                             signal.lower()
                             guard let node = stream?.node else { continue }
-                            let snapshot = store.snapshot(for: node)
+                            let snapshot = source.snapshot(for: node)
                             responses = update(&stream!.session, snapshot)
                         case .closed:
                             group.cancelAll()

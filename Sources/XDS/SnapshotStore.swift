@@ -1,38 +1,19 @@
+import Broadcasting
 import Gateway
 import Logging
 import Synchronization
-
-/// Who is on the other end of a stream, as its first request said.
-public struct NodeIdentity: Hashable, Sendable {
-    public var id: String
-    /// Envoy's `node.cluster`: the fleet the node belongs to.
-    public var cluster: String
-
-    public init(id: String, cluster: String = "") {
-        self.id = id
-        self.cluster = cluster
-    }
-
-    /// The registration that gives this node its listeners: its own id first, then its fleet.
-    func registrationKey(in state: GatewayState) -> String? {
-        if state.proxies[id] != nil { return id }
-        let fleet = "cluster:\(cluster)"
-        if !cluster.isEmpty, state.proxies[fleet] != nil { return fleet }
-        return nil
-    }
-}
 
 /// The encoded resources of the current version, and of past versions on demand.
 ///
 /// Each version is translated and encoded once. Listeners are encoded once per registration
 /// (proxy or fleet) and version, so ten thousand members of a fleet share one set of bytes.
-public final class SnapshotStore: Sendable {
+public final class SnapshotStore: SnapshotSource {
     /// One version, encoded: the shared resources, and the listeners of each registration asked for so far.
     private struct Generation {
         let state: GatewayState
         let shared: SharedSnapshot
-        /// By registration key; "" for nodes with no registration (they get no listeners).
-        var listeners: [String: ResourceSet] = [:]
+        /// By registration; nil for nodes with no registration (they get no listeners).
+        var listeners: [ProxyKey?: ResourceSet] = [:]
     }
 
     private let encoder: SnapshotEncoder
@@ -40,7 +21,8 @@ public final class SnapshotStore: Sendable {
     private let current: Mutex<Generation>
     /// Past versions asked for (pins, reconnects, /config), a few at a time.
     private let past = Mutex<[UInt64: Generation]>([:])
-    private let watchers = Mutex<(next: Int, callbacks: [Int: @Sendable () -> Void])>((0, [:]))
+    /// One stream per watching ADS stream.
+    private let watchers = Broadcast<Void>()
     private static let pastLimit = 16
     /// Where the store says what it could not serve, and the count of it by kind (`pinned_snapshot`).
     public let logger: Logger
@@ -73,13 +55,13 @@ public final class SnapshotStore: Sendable {
         guard !unchanged else { return }
         let next = Generation(state: state, shared: encoder.shared(for: state))
         current.withLock { $0 = next }
-        for callback in watchers.withLock({ Array($0.callbacks.values) }) { callback() }
+        watchers.send(())
     }
 
     /// What `node` should run now: the head, or the version its registration is pinned to.
     public func snapshot(for node: NodeIdentity) -> NodeSnapshot {
         let (snapshot, pinned) = current.withLock { generation -> (NodeSnapshot?, UInt64?) in
-            let key = node.registrationKey(in: generation.state)
+            let key = node.registration(in: generation.state)
             if let key, let pin = generation.state.pins[key], pin != generation.state.version { return (nil, pin) }
             return (Self.snapshot(of: &generation, key: key, encoder: encoder), nil)
         }
@@ -94,7 +76,7 @@ public final class SnapshotStore: Sendable {
                 reportPinFailure(node, pinned, "\(error)")
             }
         }
-        return current.withLock { Self.snapshot(of: &$0, key: node.registrationKey(in: $0.state), encoder: encoder) }
+        return current.withLock { Self.snapshot(of: &$0, key: node.registration(in: $0.state), encoder: encoder) }
     }
 
     private func reportPinFailure(_ node: NodeIdentity, _ pinned: UInt64, _ reason: String) {
@@ -111,14 +93,14 @@ public final class SnapshotStore: Sendable {
     public func snapshot(for node: NodeIdentity, at version: UInt64) throws -> NodeSnapshot? {
         if let snapshot = current.withLock({ generation -> NodeSnapshot? in
             guard generation.state.version == version else { return nil }
-            return Self.snapshot(of: &generation, key: node.registrationKey(in: generation.state), encoder: encoder)
+            return Self.snapshot(of: &generation, key: node.registration(in: generation.state), encoder: encoder)
         }) {
             return snapshot
         }
         if let snapshot = past.withLock({ cache -> NodeSnapshot? in
             guard var generation = cache[version] else { return nil }
             defer { cache[version] = generation }
-            return Self.snapshot(of: &generation, key: node.registrationKey(in: generation.state), encoder: encoder)
+            return Self.snapshot(of: &generation, key: node.registration(in: generation.state), encoder: encoder)
         }) {
             return snapshot
         }
@@ -127,7 +109,7 @@ public final class SnapshotStore: Sendable {
         // A sequence that is not a configuration version names the version in force at it.
         guard state.version == version else { return try self.snapshot(for: node, at: state.version) }
         var generation = Generation(state: state, shared: encoder.shared(for: state))
-        let snapshot = Self.snapshot(of: &generation, key: node.registrationKey(in: state), encoder: encoder)
+        let snapshot = Self.snapshot(of: &generation, key: node.registration(in: state), encoder: encoder)
         past.withLock { cache in
             if cache.count >= Self.pastLimit, let oldest = cache.keys.min() { cache.removeValue(forKey: oldest) }
             cache[version] = generation
@@ -135,38 +117,20 @@ public final class SnapshotStore: Sendable {
         return snapshot
     }
 
-    private static func snapshot(of generation: inout Generation, key: String?, encoder: SnapshotEncoder)
+    private static func snapshot(of generation: inout Generation, key: ProxyKey?, encoder: SnapshotEncoder)
         -> NodeSnapshot
     {
-        let cacheKey = key ?? ""
-        if let listeners = generation.listeners[cacheKey] { return generation.shared.with(listeners: listeners) }
+        if let listeners = generation.listeners[key] { return generation.shared.with(listeners: listeners) }
         let listeners = encoder.listeners(for: key.flatMap { generation.state.proxies[$0] }, in: generation.state)
-        generation.listeners[cacheKey] = listeners
+        generation.listeners[key] = listeners
         return generation.shared.with(listeners: listeners)
     }
 
-    /// Calls `onChange` after every configuration change until the token is cancelled.
-    func watch(_ onChange: @escaping @Sendable () -> Void) -> WatchToken {
-        let id = watchers.withLock { watchers in
-            watchers.next += 1
-            watchers.callbacks[watchers.next] = onChange
-            return watchers.next
-        }
-        return WatchToken(store: self, id: id)
-    }
-
-    fileprivate func unwatch(_ id: Int) {
-        _ = watchers.withLock { $0.callbacks.removeValue(forKey: id) }
+    /// Yields after every configuration change until the stream is cancelled; keeps the newest.
+    public func changes() -> AsyncStream<Void> {
+        watchers.stream(bufferingNewest: 1)
     }
 
     /// How many streams are watching: one per connected stream.
-    public var watcherCount: Int { watchers.withLock { $0.callbacks.count } }
-}
-
-/// Ends a watch when cancelled.
-struct WatchToken: Sendable {
-    fileprivate let store: SnapshotStore
-    fileprivate let id: Int
-
-    func cancel() { store.unwatch(id) }
+    public var watcherCount: Int { watchers.count }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import LogbookCore
 import LogbookServer
 import XDS
@@ -41,10 +42,7 @@ struct Replay: AsyncParsableCommand {
                     + "\(state.services.count) services, \(state.routes.count) routes, \(state.proxies.count) proxies")
             let store = try replayed.snapshotStore(at: served)
             for key in state.proxies.keys.sorted() {
-                let node =
-                    key.hasPrefix("cluster:")
-                    ? NodeIdentity(id: key, cluster: String(key.dropFirst(8))) : NodeIdentity(id: key)
-                print("  \(key): resources sha256 \(store.snapshot(for: node).digest)")
+                print("  \(key): resources sha256 \(store.snapshot(for: NodeIdentity(standingFor: key)).digest)")
             }
             guard serve else { return }
             var frozen = configuration

@@ -108,7 +108,7 @@ struct ProxyStatusEndpointTests {
             #expect(pinned.status == .ok, "\(pinned.text)")
             #expect((pinned.object["events"] as? [[String: Any]])?.first?["type"] as? String == "ProxyPinned")
             #expect(pinned.object["version"] as? Int == 3)
-            #expect(harness.logbook.state.pins == ["proxy-1": 1])
+            #expect(harness.logbook.state.pins == [.node("proxy-1"): 1])
             let again = try await client.send(.post, "/proxies/proxy-1/pin", json: #"{"version": 1}"#)
             #expect(again.object["changed"] as? Bool == false)
             let list = try await client.send(.get, "/proxies").object

@@ -76,7 +76,7 @@ struct ProxyEndpointTests {
             let updated = try await client.send(
                 .put, "/proxies/proxy-1", json: Fixture.proxy("proxy-1", http: 12000, grpc: 12001))
             #expect(updated.status == .ok, "\(updated.text)")
-            #expect(harness.logbook.state.proxies["proxy-1"]?.httpPort == 12000)
+            #expect(harness.logbook.state.proxies[.node("proxy-1")]?.httpPort == 12000)
             let removed = try await client.send(.delete, "/proxies/cluster:edge")
             #expect(removed.status == .ok)
             #expect(harness.logbook.state.proxies.count == 1)

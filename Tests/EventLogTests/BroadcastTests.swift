@@ -1,3 +1,4 @@
+import Broadcasting
 import Testing
 
 @testable import EventLog

@@ -57,7 +57,7 @@ struct DeciderTests {
     func proxies() throws {
         let proxy = Proxy(id: "proxy-1", host: "127.0.0.1", httpPort: 10000)
         let state = try run(.registerProxy(proxy), on: GatewayState())
-        #expect(state.proxies["proxy-1"] == proxy)
+        #expect(state.proxies[.node("proxy-1")] == proxy)
         #expect(refusal(.registerProxy(proxy), on: state)?.code == .duplicate)
         #expect(try Decider.decide(.updateProxy(proxy), state: state).isEmpty)
         var moved = proxy
@@ -65,8 +65,8 @@ struct DeciderTests {
         #expect(try Decider.decide(.updateProxy(moved), state: state) == [.proxyRegistered(moved)])
         #expect(refusal(.updateProxy(Proxy(id: "proxy-9")), on: state)?.code == .notFound)
         #expect(
-            try Decider.decide(.deregisterProxy(key: "proxy-1"), state: state) == [.proxyDeregistered(key: "proxy-1")])
-        #expect(refusal(.deregisterProxy(key: "cluster:edge"), on: state)?.code == .notFound)
+            try Decider.decide(.deregisterProxy(key: .node("proxy-1")), state: state) == [.proxyDeregistered(key: .node("proxy-1"))])
+        #expect(refusal(.deregisterProxy(key: .fleet("edge")), on: state)?.code == .notFound)
     }
 
     @Test("rolling back restores services and routes of the target version but not proxies")
@@ -93,7 +93,7 @@ struct DeciderTests {
         let after = fold(events, from: state)
         #expect(after.services == v2.services)
         #expect(after.routes == v2.routes)
-        #expect(after.proxies["proxy-1"] != nil)
+        #expect(after.proxies[.node("proxy-1")] != nil)
         #expect(after.version == state.head + 1)
         #expect(try Decider.decide(.rollback(toVersion: 2, reason: "again", target: v2), state: after).isEmpty)
     }

@@ -32,7 +32,7 @@ struct GatewayStateTests {
         ])
         #expect(state.sortedServices == [service("a", port: 2)])
         #expect(state.sortedRoutes == [route("r", to: "a", prefix: "/x")])
-        #expect(state.proxies.keys.sorted() == ["cluster:edge"])
+        #expect(state.proxies.keys.sorted() == [.fleet("edge")])
     }
 
     func builtInOrder(_ reversed: Bool) -> GatewayState {

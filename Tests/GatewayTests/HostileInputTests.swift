@@ -287,8 +287,8 @@ struct HostileInputTests {
             refusal(.updateProxy(Proxy(id: huge)), on: base),
             refusal(.registerProxy(Proxy(id: huge))),
             refusal(.registerProxy(Proxy(id: "p", host: huge))),
-            refusal(.deregisterProxy(key: huge), on: base),
-            refusal(.unpinProxy(key: huge), on: base),
+            refusal(.deregisterProxy(key: ProxyKey(huge)), on: base),
+            refusal(.unpinProxy(key: ProxyKey(huge)), on: base),
             refusal(.applyDeclarative(DeclarativeConfig(services: [service(huge), service(huge)]), sourceHash: "h")),
         ]
         errors.append(

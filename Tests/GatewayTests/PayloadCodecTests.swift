@@ -14,7 +14,7 @@ struct PayloadCodecTests {
         .routeRemoved(name: "api"),
         .proxyRegistered(fullProxy),
         .proxyRegistered(Proxy(cluster: "edge", httpPort: 10000)),
-        .proxyDeregistered(key: "cluster:edge"),
+        .proxyDeregistered(key: .fleet("edge")),
         .configRolledBack(
             ConfigRollback(
                 targetVersion: UInt64.max,
@@ -26,8 +26,8 @@ struct PayloadCodecTests {
             )),
         .declarativeConfigApplied(
             DeclarativeApplied(sourceHash: "sha256:abc", summary: "1 added, 0 changed, 0 removed")),
-        .proxyPinned(key: "cluster:edge", version: 300),
-        .proxyUnpinned(key: "proxy-1"),
+        .proxyPinned(key: .fleet("edge"), version: 300),
+        .proxyUnpinned(key: .node("proxy-1")),
         .proxyConnected(nodes: [ConnectedNode(id: "proxy-1", cluster: "edge"), ConnectedNode(id: "n-2", cluster: "")]),
         .proxyDisconnected(nodes: ["proxy-1", "n-2", "n-3", "n-4"]),
         .proxyAcked(
@@ -65,16 +65,16 @@ struct PayloadCodecTests {
         #expect(Set(Self.everyEvent.map(\.type)) == Set(EventType.allTypes))
         #expect(
             GatewayEvent.serviceRegistered(service("rest-api")).summary == "service rest-api registered (1 endpoint)")
-        #expect(GatewayEvent.proxyDeregistered(key: "cluster:edge").entities == ["fleet/edge"])
+        #expect(GatewayEvent.proxyDeregistered(key: .fleet("edge")).entities == ["fleet/edge"])
         #expect(GatewayEvent.proxyRegistered(fullProxy).entities == ["proxy/proxy-1.a_b"])
         #expect(
             Self.everyEvent.filter { !$0.changesConfiguration }.map(\.type) == [
                 "DeclarativeConfigApplied", "ProxyConnected", "ProxyDisconnected", "ProxyAcked", "ProxyNacked",
             ])
         #expect(Self.everyEvent.filter { $0.kind == .observation }.allSatisfy { !$0.changesConfiguration })
-        #expect(GatewayEvent.proxyPinned(key: "cluster:edge", version: 3).entities == ["fleet/edge"])
+        #expect(GatewayEvent.proxyPinned(key: .fleet("edge"), version: 3).entities == ["fleet/edge"])
         #expect(GatewayEvent.proxyDisconnected(nodes: ["a", "b"]).entities == ["node/a", "node/b"])
-        #expect(GatewayEvent.proxyPinned(key: "cluster:edge", version: 3).summary == "fleet edge pinned to version 3")
+        #expect(GatewayEvent.proxyPinned(key: .fleet("edge"), version: 3).summary == "fleet edge pinned to version 3")
         #expect(
             GatewayEvent.proxyConnected(nodes: [ConnectedNode(id: "a", cluster: "edge")]).summary
                 == "node a connected (cluster edge)")

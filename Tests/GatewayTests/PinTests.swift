@@ -40,51 +40,51 @@ struct PinTests {
 
     @Test("pinning appends ProxyPinned, changes the version, and pinning again to the same version is a no-op")
     func pin() throws {
-        let events = try Decider.decide(.pinProxy(key: "proxy-1", version: 2, target: target(2)), state: state)
-        #expect(events == [.proxyPinned(key: "proxy-1", version: 2)])
+        let events = try Decider.decide(.pinProxy(key: .node("proxy-1"), version: 2, target: target(2)), state: state)
+        #expect(events == [.proxyPinned(key: .node("proxy-1"), version: 2)])
         let pinned = fold(events, from: state)
-        #expect(pinned.pins == ["proxy-1": 2])
+        #expect(pinned.pins == [.node("proxy-1"): 2])
         #expect(pinned.version == 6)
-        #expect(try Decider.decide(.pinProxy(key: "proxy-1", version: 2, target: target(2)), state: pinned).isEmpty)
-        let fleetPin = try Decider.decide(.pinProxy(key: "cluster:edge", version: 4, target: target(4)), state: pinned)
-        #expect(fleetPin == [.proxyPinned(key: "cluster:edge", version: 4)])
+        #expect(try Decider.decide(.pinProxy(key: .node("proxy-1"), version: 2, target: target(2)), state: pinned).isEmpty)
+        let fleetPin = try Decider.decide(.pinProxy(key: .fleet("edge"), version: 4, target: target(4)), state: pinned)
+        #expect(fleetPin == [.proxyPinned(key: .fleet("edge"), version: 4)])
     }
 
     @Test("a pin needs a registered proxy and a configuration version at which it was registered")
     func pinRefusals() {
-        let unknown = refusal(.pinProxy(key: "ghost", version: 2, target: target(2)), on: state)
+        let unknown = refusal(.pinProxy(key: .node("ghost"), version: 2, target: target(2)), on: state)
         #expect(unknown?.code == .notFound && unknown?.field == "proxy")
         for version: UInt64 in [0, 5, 99] {
-            let error = refusal(.pinProxy(key: "proxy-1", version: version, target: target(4)), on: state)
+            let error = refusal(.pinProxy(key: .node("proxy-1"), version: version, target: target(4)), on: state)
             #expect(error?.code == .invalid && error?.field == "version", "version \(version)")
         }
-        let notConfiguration = refusal(.pinProxy(key: "proxy-1", version: 3, target: target(2)), on: state)
+        let notConfiguration = refusal(.pinProxy(key: .node("proxy-1"), version: 3, target: target(2)), on: state)
         #expect(notConfiguration?.field == "version")
         #expect(notConfiguration?.message.contains("did not change the configuration") == true)
-        let tooEarly = refusal(.pinProxy(key: "proxy-1", version: 1, target: target(1)), on: state)
+        let tooEarly = refusal(.pinProxy(key: .node("proxy-1"), version: 1, target: target(1)), on: state)
         #expect(tooEarly?.field == "version")
         #expect(tooEarly?.message.contains("not registered at version 1") == true)
     }
 
     @Test("unpinning: a pinned proxy appends ProxyUnpinned; an unpinned one is not found, naming the pin")
     func unpin() throws {
-        let pinned = fold([.proxyPinned(key: "proxy-1", version: 2)], from: state)
-        #expect(try Decider.decide(.unpinProxy(key: "proxy-1"), state: pinned) == [.proxyUnpinned(key: "proxy-1")])
-        #expect(fold([.proxyUnpinned(key: "proxy-1")], from: pinned).pins.isEmpty)
-        let notPinned = refusal(.unpinProxy(key: "cluster:edge"), on: pinned)
+        let pinned = fold([.proxyPinned(key: .node("proxy-1"), version: 2)], from: state)
+        #expect(try Decider.decide(.unpinProxy(key: .node("proxy-1")), state: pinned) == [.proxyUnpinned(key: .node("proxy-1"))])
+        #expect(fold([.proxyUnpinned(key: .node("proxy-1"))], from: pinned).pins.isEmpty)
+        let notPinned = refusal(.unpinProxy(key: .fleet("edge")), on: pinned)
         #expect(notPinned?.code == .notFound && notPinned?.field == "pin")
-        #expect(refusal(.unpinProxy(key: "ghost"), on: pinned)?.field == "proxy")
+        #expect(refusal(.unpinProxy(key: .node("ghost")), on: pinned)?.field == "proxy")
     }
 
     @Test("deregistering a pinned proxy drops its pin; a rollback leaves pins alone")
     func deregisterAndRollback() throws {
         let pinned = fold(
-            [.proxyPinned(key: "proxy-1", version: 2), .proxyPinned(key: "cluster:edge", version: 3)], from: state)
+            [.proxyPinned(key: .node("proxy-1"), version: 2), .proxyPinned(key: .fleet("edge"), version: 3)], from: state)
         let rolledBack = fold(
             try Decider.decide(.rollback(toVersion: 1, reason: "r", target: target(1)), state: pinned), from: pinned)
         #expect(rolledBack.pins == pinned.pins)
-        let deregistered = try run(.deregisterProxy(key: "proxy-1"), on: rolledBack)
-        #expect(deregistered.pins == ["cluster:edge": 3])
+        let deregistered = try run(.deregisterProxy(key: .node("proxy-1")), on: rolledBack)
+        #expect(deregistered.pins == [.fleet("edge"): 3])
     }
 
     @Test("checkpoint format 2 keeps pins after the proxies; format 1, with or without its pins section, is refused")
@@ -111,7 +111,7 @@ struct PinTests {
         #expect(state.encoded() == current)
         #expect(try GatewayState(decoding: current) == state)
 
-        let pinned = fold([.proxyPinned(key: "p", version: 1)], from: state)
+        let pinned = fold([.proxyPinned(key: .node("p"), version: 1)], from: state)
         let bytes = pinned.encoded()
         // One pin, key "p", version 1.
         #expect(Array(bytes.suffix(4)) == [0x01, 0x01, 0x70, 0x01])
@@ -125,7 +125,7 @@ struct PinTests {
     func json() throws {
         let plain = try #require(JSONSerialization.jsonObject(with: state.jsonData()) as? [String: Any])
         #expect(plain["pins"] == nil)
-        let pinned = fold([.proxyPinned(key: "cluster:edge", version: 3)], from: state)
+        let pinned = fold([.proxyPinned(key: .fleet("edge"), version: 3)], from: state)
         let object = try #require(JSONSerialization.jsonObject(with: pinned.jsonData()) as? [String: Any])
         #expect(object["pins"] as? [String: Int] == ["cluster:edge": 3])
     }

@@ -79,11 +79,11 @@ struct RateLimitTests {
     func checkpoint() throws {
         var plainRoute = limited
         plainRoute.rateLimit = nil
-        func state(_ api: Route, pins: [String: UInt64] = ["p": 3]) -> GatewayState {
+        func state(_ api: Route, pins: [ProxyKey: UInt64] = [.node("p"): 3]) -> GatewayState {
             GatewayState(
                 services: ["rest-api": service("rest-api")],
                 routes: ["api": api, "other": route("other", to: "rest-api", prefix: "/o")],
-                proxies: ["p": Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
+                proxies: [.node("p"): Proxy(id: "p", httpPort: 10000)], version: 4, head: 5, lastDeclarativeHash: nil,
                 pins: pins)
         }
         let limitedState = state(limited)

@@ -31,7 +31,7 @@ struct ResourceDecodingTests {
                     WeightedService(service: "rest-api-v2", weight: 10),
                 ]))
         let proxies = try #require(config.proxies)
-        #expect(proxies.map(\.key) == ["proxy-1", "proxy-2", "cluster:edge"])
+        #expect(proxies.map(\.key) == [.node("proxy-1"), .node("proxy-2"), .fleet("edge")])
         #expect(proxies.map(\.entity) == ["proxy/proxy-1", "proxy/proxy-2", "fleet/edge"])
     }
 

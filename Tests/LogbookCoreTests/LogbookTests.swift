@@ -106,7 +106,7 @@ struct LogbookTests {
         let state = logbook.state
         #expect(state.services == v2.services)
         #expect(state.routes == v2.routes)
-        #expect(state.proxies.keys.sorted() == ["proxy-1"])
+        #expect(state.proxies.keys.sorted() == [.node("proxy-1")])
         let events = try logbook.events(EventQuery())
         #expect(events.events.last?.event.type == "ConfigRolledBack")
         // Nothing to restore the second time: nothing appended.

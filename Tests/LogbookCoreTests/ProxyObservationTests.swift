@@ -227,16 +227,16 @@ struct LogbookPinTests {
         _ = try await logbook.execute(.registerProxy(Proxy(id: "proxy-1", httpPort: 10000)))
         _ = try await logbook.execute(.registerService(service("a")))
         try await logbook.record([.connected(node: "proxy-1", cluster: "")])
-        let pinned = try await logbook.pin("proxy-1", to: 2)
+        let pinned = try await logbook.pin(.node("proxy-1"), to: 2)
         #expect(pinned.version == 4)
-        #expect(logbook.state.pins == ["proxy-1": 2])
-        let observation = await #expect(throws: LogbookError.self) { try await logbook.pin("proxy-1", to: 3) }
+        #expect(logbook.state.pins == [.node("proxy-1"): 2])
+        let observation = await #expect(throws: LogbookError.self) { try await logbook.pin(.node("proxy-1"), to: 3) }
         #expect(observation?.code == .invalid && observation?.field == "version")
-        let future = await #expect(throws: LogbookError.self) { try await logbook.pin("proxy-1", to: 99) }
+        let future = await #expect(throws: LogbookError.self) { try await logbook.pin(.node("proxy-1"), to: 99) }
         #expect(future?.field == "version")
-        _ = try await logbook.execute(.unpinProxy(key: "proxy-1"))
+        _ = try await logbook.execute(.unpinProxy(key: .node("proxy-1")))
         #expect(logbook.state.pins.isEmpty)
-        let again = await #expect(throws: LogbookError.self) { try await logbook.execute(.unpinProxy(key: "proxy-1")) }
+        let again = await #expect(throws: LogbookError.self) { try await logbook.execute(.unpinProxy(key: .node("proxy-1"))) }
         #expect(again?.code == .notFound && again?.field == "pin")
         #expect(store.head == 5)
     }

@@ -89,7 +89,7 @@ struct SchemaEvolutionTests {
         let failures = Mutex<[String]>([])
         let projection = Projection(store: store, countFailure: { kind in failures.withLock { $0.append(kind) } })
         let state = try projection.state(at: 2)
-        #expect(state.version == 1 && state.head == 2 && state.proxies["p"] == Proxy(id: "p", httpPort: 10000))
+        #expect(state.version == 1 && state.head == 2 && state.proxies[.node("p")] == Proxy(id: "p", httpPort: 10000))
         #expect(failures.withLock { $0 } == ["checkpoint_decode"])
 
         // `serve` and `import` write the checkpoints a log lacks; an undecodable one counts as lacking.

@@ -42,7 +42,7 @@ import XDS
         let store = SnapshotStore(state: state) { _ in state }
         let observer = Observer()
         let service = AggregatedDiscoveryService(
-            store: store, observer: observer, limits: StreamLimits(inbox: 16, stallTimeout: .seconds(1)))
+            source: store, observer: observer, limits: StreamLimits(inbox: 16, stallTimeout: .seconds(1)))
         let (ports, feed) = AsyncStream<Int>.makeStream()
         let server = Task {
             try await XDSServer(host: "127.0.0.1", port: 0, service: service) { feed.yield($0) }.run()

@@ -1,13 +1,16 @@
 import AdminAPI
 import EventLog
+import EnvoyAPI
 import Foundation
+import GRPCCore
 import Gateway
 import LogbookCore
 import LogbookServer
 import Logging
 import Synchronization
 import Testing
-import XDS
+
+@testable import XDS
 
 /// The lines a `JSONLogHandler` wrote, for a test to read.
 final class CapturedLines: Sendable {
@@ -74,8 +77,8 @@ struct StructuredLogTests {
     func pinnedSnapshotFailureIsLoudAndCounted() throws {
         var state = GatewayState()
         state.apply(.proxyRegistered(Proxy(id: "edge-1", host: "127.0.0.1", httpPort: 10000)), seq: 1)
-        state.apply(.proxyPinned(key: "edge-1", version: 1), seq: 2)
-        #expect(state.pins["edge-1"] == 1 && state.version == 2)
+        state.apply(.proxyPinned(key: .node("edge-1"), version: 1), seq: 2)
+        #expect(state.pins[.node("edge-1")] == 1 && state.version == 2)
         let captured = CapturedLines()
         let metrics = APIMetrics()
         struct Broken: Error {}
@@ -120,6 +123,54 @@ struct StructuredLogTests {
         #expect((line["error"] as? String)?.contains("format 1") == true, "\(line)")
         let rendered = String(decoding: metrics.render(), as: UTF8.self)
         #expect(rendered.contains("logbook_errors_total{kind=\"checkpoint_decode\"} 1"), "\(rendered)")
+    }
+
+    @Test("a reconnecting node's version that cannot be built is logged at error and counted; the head is sent")
+    func versionSnapshotFailureIsLoudAndCounted() async throws {
+        var state = GatewayState()
+        let endpoints = [Endpoint(host: "127.0.0.1", port: 8000)]
+        state.apply(.serviceRegistered(Service(name: "a", endpoints: endpoints)), seq: 1)
+        state.apply(.serviceRegistered(Service(name: "b", endpoints: endpoints)), seq: 2)
+        let captured = CapturedLines()
+        let metrics = APIMetrics()
+        struct Broken: Error {}
+        let store = SnapshotStore(state: state) { _ in throw Broken() }
+        let service = AggregatedDiscoveryService(
+            source: store, observer: SilentObserver(), logger: captured.logger(),
+            countFailure: { metrics.recordError(kind: $0) })
+        let writer = CollectingWriter()
+        let (requests, send) = AsyncThrowingStream<Envoy_Service_Discovery_V3_DiscoveryRequest, any Error>.makeStream()
+        var request = Envoy_Service_Discovery_V3_DiscoveryRequest()
+        request.typeURL = ResourceType.cluster.typeURL
+        request.versionInfo = "1"
+        request.node.id = "edge-1"
+        send.yield(request)
+        send.finish()
+        try await service.stateOfTheWorld(requests: requests, writer: RPCWriter(wrapping: writer))
+
+        let sent = try #require(writer.all.first)
+        #expect(try Envoy_Service_Discovery_V3_DiscoveryResponse(serializedBytes: sent.bytes).versionInfo == "2")
+        let line = try #require(captured.objects.first { $0["level"] as? String == "error" }, "\(captured.all)")
+        #expect(line["xds.node_id"] as? String == "edge-1")
+        #expect(line["xds.claimed_version"] as? String == "1")
+        let rendered = String(decoding: metrics.render(), as: UTF8.self)
+        #expect(rendered.contains("logbook_errors_total{kind=\"version_snapshot\"} 1"), "\(rendered)")
+    }
+
+    struct SilentObserver: StreamObserver {
+        func connected(_ node: NodeIdentity) {}
+        func disconnected(_ node: NodeIdentity) {}
+        func acked(_ node: NodeIdentity, type: ResourceType, version: String) {}
+        func nacked(_ node: NodeIdentity, type: ResourceType, version: String, message: String) {}
+    }
+
+    final class CollectingWriter: RPCWriterProtocol, Sendable {
+        private let written = Mutex<[WireResponse]>([])
+        var all: [WireResponse] { written.withLock { $0 } }
+        func write(_ element: WireResponse) async throws { written.withLock { $0.append(element) } }
+        func write(contentsOf elements: some Sequence<WireResponse>) async throws {
+            for element in elements { try await write(element) }
+        }
     }
 }
 

@@ -57,7 +57,7 @@ import Testing
     @Test func aClientThatSendsButNeverReadsFillsABoundedInbox() async throws {
         let store = SnapshotStore(state: StreamLoopTests.state(through: 1)) { StreamLoopTests.state(through: $0) }
         let service = AggregatedDiscoveryService(
-            store: store, observer: Observer(), limits: StreamLimits(inbox: 4, stallTimeout: .seconds(60)))
+            source: store, observer: Observer(), limits: StreamLimits(inbox: 4, stallTimeout: .seconds(60)))
         let writer = StreamLoopTests.SlowWriter()
         writer.hold()
         let (base, send) = AsyncThrowingStream<Envoy_Service_Discovery_V3_DiscoveryRequest, any Error>.makeStream()
@@ -81,7 +81,7 @@ import Testing
     @Test func aStreamTheTransportClosesForStallingEndsWithAStatusAndNamesTheNode() async throws {
         let store = SnapshotStore(state: StreamLoopTests.state(through: 1)) { StreamLoopTests.state(through: $0) }
         let observer = Observer()
-        let service = AggregatedDiscoveryService(store: store, observer: observer)
+        let service = AggregatedDiscoveryService(source: store, observer: observer)
         let writer = StreamLoopTests.SlowWriter()
         let (requests, send) = AsyncThrowingStream<Envoy_Service_Discovery_V3_DiscoveryRequest, any Error>.makeStream()
         let loop = Task { try await service.stateOfTheWorld(requests: requests, writer: RPCWriter(wrapping: writer)) }

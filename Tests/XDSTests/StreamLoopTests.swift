@@ -68,7 +68,7 @@ import Testing
     @Test func aSlowStreamGetsTheNewestVersionNotEveryOneInBetween() async throws {
         let store = SnapshotStore(state: Self.state(through: 1)) { Self.state(through: $0) }
         let observer = RecordingObserver()
-        let service = AggregatedDiscoveryService(store: store, observer: observer)
+        let service = AggregatedDiscoveryService(source: store, observer: observer)
         let writer = SlowWriter()
         let (requests, send) = AsyncThrowingStream<Envoy_Service_Discovery_V3_DiscoveryRequest, any Error>.makeStream()
         let loop = Task { try await service.stateOfTheWorld(requests: requests, writer: RPCWriter(wrapping: writer)) }

@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Fans values out to any number of `AsyncStream`s: the one helper behind the stores'
-/// subscriptions (each new head) and `Logbook.stateUpdates()` (each new state). A stream leaves
-/// the registry when it ends: finished, cancelled, or dropped by its consumer.
+/// Fans values out to any number of `AsyncStream`s: the one helper behind the event stores'
+/// subscriptions (each new head), `Logbook.stateUpdates()` (each new state) and the xDS snapshot
+/// store's change signal to ADS streams. A stream leaves the registry when it ends: finished,
+/// cancelled, or dropped by its consumer.
 package final class Broadcast<Element: Sendable>: Sendable {
     private let streams = Mutex<(next: UInt64, all: [UInt64: AsyncStream<Element>.Continuation])>((0, [:]))
 
