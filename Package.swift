@@ -209,10 +209,12 @@ let package = Package(
             dependencies: ["DemoGRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        // What several test suites share: temporary directories, timeouts, free ports, running processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DemoRESTTests",
             dependencies: [
-                "DemoREST",
+                "DemoREST", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,12 +241,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: swiftSettings),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EnvoyAPITests",
-            dependencies: ["EnvoyAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["EnvoyAPI", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -260,6 +262,7 @@ let package = Package(
             name: "LogbookServerTests",
             dependencies: [
                 "LogbookServer", "LogbookCore", "XDS", "Gateway", "EnvoyAPI", "EventLog", "AdminAPI", "DemoGRPC",
+                "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
@@ -268,13 +271,15 @@ let package = Package(
         ),
         .testTarget(
             name: "LogbookCoreTests",
-            dependencies: ["LogbookCore", "Gateway", "EventLog", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "LogbookCore", "Gateway", "EventLog", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "LogbookCore", "EventLog",
+                "AdminAPI", "LogbookCore", "EventLog", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
