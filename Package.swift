@@ -100,6 +100,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // GET /openapi.json serves it; OpenAPIDocument reads it through Bundle.module.
+            resources: [.copy("openapi.json")],
             swiftSettings: swiftSettings
         ),
         // Wiring: the log, the HTTP API and the xDS server in one ServiceGroup.

@@ -42,7 +42,7 @@ func withAPI(
 ) async throws {
     let harness = try LogHarness()
     let configuration = AdminAPIConfiguration(port: 0, configPath: try configPath?(harness))
-    let app = buildApplication(logbook: harness.logbook, configuration: configuration, envoyConfig: envoyConfig)
+    let app = try buildApplication(logbook: harness.logbook, configuration: configuration, envoyConfig: envoyConfig)
     try await app.test(.router) { client in try await body(client, harness) }
 }
 
