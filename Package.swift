@@ -102,6 +102,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // GET /openapi.json serves it; OpenAPIDocument reads it through Bundle.module.
+            resources: [.copy("openapi.json")],
             swiftSettings: swiftSettings
         ),
         // Wiring: the log, the HTTP API and the xDS server in one ServiceGroup.
@@ -211,10 +213,12 @@ let package = Package(
             dependencies: ["DemoGRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        // What several test suites share: temporary directories, timeouts, free ports, running processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DemoRESTTests",
             dependencies: [
-                "DemoREST",
+                "DemoREST", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -241,12 +245,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Broadcasting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EventLogTests", dependencies: ["EventLog", "Broadcasting", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EnvoyAPITests",
-            dependencies: ["EnvoyAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["EnvoyAPI", "TestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -262,6 +267,7 @@ let package = Package(
             name: "LogbookServerTests",
             dependencies: [
                 "LogbookServer", "LogbookCore", "XDS", "Gateway", "EnvoyAPI", "EventLog", "AdminAPI", "DemoGRPC",
+                "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
@@ -270,13 +276,15 @@ let package = Package(
         ),
         .testTarget(
             name: "LogbookCoreTests",
-            dependencies: ["LogbookCore", "Gateway", "EventLog", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "LogbookCore", "Gateway", "EventLog", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "LogbookCore", "EventLog",
+                "AdminAPI", "LogbookCore", "EventLog", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -7,29 +7,33 @@ import Logging
 /// shapes errors. `metrics` is injected so tests need not bootstrap the process-wide system.
 ///
 /// `envoyConfig` renders the Envoy resources `GET /config` and `GET /config/at` show; without
-/// one (a process that runs no xDS server) they answer 503.
+/// one (a process that runs no xDS server) they answer 503. Throws when the OpenAPI document
+/// cannot be read (`OpenAPIDocument`).
 func buildRouter(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
     metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil
-) -> Router<AdminRequestContext> {
+) throws -> Router<AdminRequestContext> {
     let router = Router(context: AdminRequestContext.self)
     // Outermost, so it counts the status the client finally gets, errors included.
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestMetadataMiddleware())
-    addEndpoints(
+    try addEndpoints(
         to: router, logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig)
     return router
 }
 
 /// Registers every endpoint on `routes`: the real router, or a recorder that lists them
-/// (the test that holds the OpenAPI document to the routes actually served).
+/// (the test that holds the OpenAPI document to the routes actually served). Throws when the
+/// OpenAPI document cannot be read, so a server without it fails as it starts.
 public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
     to routes: Routes, logbook: Logbook, configuration: AdminAPIConfiguration, metrics: APIMetrics,
     envoyConfig: (any EnvoyConfigSource)? = nil
-) {
+) throws {
     routes.addRoutes(
-        StatusController(logbook: logbook, buildVersion: configuration.buildVersion, metrics: metrics, started: .now)
-            .endpoints)
+        StatusController(
+            logbook: logbook, buildVersion: configuration.buildVersion, metrics: metrics,
+            openAPI: try OpenAPIDocument.json(), started: .now
+        ).endpoints)
     routes.addRoutes(
         ResourceController<ServiceKind>(logbook: logbook, createPath: "add", metrics: metrics).endpoints,
         atPath: "/services")
@@ -49,15 +53,16 @@ public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
 
 /// The HTTP API as a Hummingbird application; `onServerRunning` gets the bound port
 /// (the one to use when `configuration.port` is 0). Each request logs one line with `logger`
-/// (by default nowhere).
+/// (by default nowhere). Throws when the OpenAPI document cannot be read.
 public func buildApplication(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
     metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil,
     logger: Logger = Logger(label: "logbook.api", factory: { _ in SwiftLogNoOpLogHandler() }),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     Application(
-        router: buildRouter(logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig),
+        router: try buildRouter(
+            logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig),
         server: .guardedHTTP1(limits: configuration.connectionLimits),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "logbook",

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import LogbookCore
@@ -7,6 +8,8 @@ struct StatusController {
     let logbook: Logbook
     let buildVersion: String
     let metrics: APIMetrics
+    /// The OpenAPI document's bytes (`OpenAPIDocument.json()`), read before the server starts.
+    let openAPI: Data
     /// When the API was built, for uptime; a monotonic clock so a clock change cannot make it negative.
     let started: ContinuousClock.Instant
 
@@ -89,6 +92,6 @@ struct StatusController {
     }
 
     @Sendable func openAPI(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        JSONAnswer.response(.ok, json: OpenAPIDocument.json)
+        JSONAnswer.response(.ok, json: openAPI)
     }
 }

@@ -21,7 +21,9 @@ public enum LogbookServer {
         logbook: Logbook, configuration: ServerConfiguration, logger: Logger? = nil,
         onRunning: @escaping @Sendable (BoundPorts, Parts) async -> Void = { _, _ in }
     ) async throws {
-        // Both ports first: a busy one stops the server before either listens or the log is written.
+        // The API's OpenAPI document and both ports first: a missing document or a busy port stops
+        // the server before either listens or the log is written.
+        try loadOpenAPIDocument()
         try configuration.checkPorts()
         let logger = logger ?? logbook.logger
         let metrics = APIMetrics.process
@@ -41,7 +43,7 @@ public enum LogbookServer {
         let ports = PortRendezvous { await onRunning($0, parts) }
         let collector = metrics.addCollector(XDSMetricsCollector(recorder: recorder, metrics: metrics).collect)
         defer { metrics.removeCollector(collector) }
-        let api = buildApplication(
+        let api = try buildApplication(
             logbook: logbook, configuration: configuration.api, metrics: metrics,
             envoyConfig: SnapshotConfigSource(store: store), logger: logger.with("logbook.component", "api")
         ) { await ports.http($0) }

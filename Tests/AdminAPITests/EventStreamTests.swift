@@ -3,25 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
-
-struct TimedOut: Error, CustomStringConvertible {
-    let seconds: Double
-    var description: String { "timed out after \(seconds) s" }
-}
-
-/// Runs `body`, or fails after `seconds`: a stream that never ends must fail the test, not hang it.
-func withTimeout<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw TimedOut(seconds: seconds)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
-}
 
 /// One server-sent event block.
 struct SentEvent {
@@ -53,7 +36,7 @@ struct EventStreamTests {
         try await withAPI { client, _ in
             _ = try await client.send(.post, "/services/add", json: Fixture.service("a"))
             _ = try await client.send(.post, "/services/add", json: Fixture.service("b", port: 8002))
-            let text = try await withTimeout(20) {
+            let text = try await withTimeout(seconds: 20) {
                 try await withThrowingTaskGroup(of: String?.self) { group in
                     group.addTask { try await client.send(.get, "/events/stream?after_seq=0&limit=3").text }
                     group.addTask {
@@ -81,7 +64,7 @@ struct EventStreamTests {
         try await withAPI { client, _ in
             _ = try await client.send(.post, "/services/add", json: Fixture.service("a"))
             _ = try await client.send(.post, "/services/add", json: Fixture.service("b", port: 8002))
-            let streamed = try await withTimeout(20) {
+            let streamed = try await withTimeout(seconds: 20) {
                 try await client.send(.get, "/events/stream?limit=1", headers: [.lastEventIDForTests: "1"])
             }
             #expect(streamed.headers[.contentType] == "text/event-stream")
@@ -110,7 +93,7 @@ struct EventStreamTests {
 
     @Test("a live stream over TCP delivers events and a graceful shutdown ends it")
     func liveStreamEndsOnShutdown() async throws {
-        try await withTimeout(30) {
+        try await withTimeout(seconds: 30) {
             try await withLiveServer { port, harness in
                 try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                     _ = try await client.post(

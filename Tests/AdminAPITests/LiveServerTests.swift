@@ -12,7 +12,7 @@ func withLiveServer(
 ) async throws {
     let harness = try LogHarness()
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = buildApplication(
+    let app = try buildApplication(
         logbook: harness.logbook,
         configuration: AdminAPIConfiguration(host: "127.0.0.1", port: 0, connectionLimits: limits)
     ) { port in

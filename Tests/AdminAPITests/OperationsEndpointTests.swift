@@ -30,7 +30,7 @@ struct OperationsEndpointTests {
         let harness = try LogHarness()
         // Each application gets its own registry: nothing here bootstraps the global system.
         let metrics = APIMetrics(registry: PrometheusCollectorRegistry())
-        let app = buildApplication(logbook: harness.logbook, configuration: .init(port: 0), metrics: metrics)
+        let app = try buildApplication(logbook: harness.logbook, configuration: .init(port: 0), metrics: metrics)
         try await app.test(.router) { client in
             _ = try await client.send(.post, "/services/add", json: Fixture.service("rest-api"))
             _ = try await client.send(.post, "/services/add", json: Fixture.service("rest-api"))
@@ -92,7 +92,7 @@ struct OperationsEndpointTests {
             }
             let harness = try LogHarness()
             let recorder = EndpointRecorder()
-            addEndpoints(to: recorder, logbook: harness.logbook, configuration: .init(), metrics: APIMetrics())
+            try addEndpoints(to: recorder, logbook: harness.logbook, configuration: .init(), metrics: APIMetrics())
             let served = Set(
                 recorder.endpoints.map { endpoint in
                     let parts = endpoint.split(separator: " ", maxSplits: 1).map(String.init)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A TCP connection to the API that sends exactly the bytes a test gives it: for requests no
 /// well-behaved client would send (broken chunked framing, a header a byte at a time).
@@ -9,20 +10,7 @@ final class RawHTTPConnection {
     private let socket: Int32
 
     init(port: Int) throws {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(socket)
-            throw RawHTTPError("connect failed: errno \(errno)")
-        }
+        let socket = try connectLoopback(port: port)
         _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
         self.socket = socket
     }

@@ -5,27 +5,25 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LogbookCore
+import TestSupport
 import Testing
 
 /// A fresh log in its own temporary directory, removed when the harness goes away.
 final class LogHarness: Sendable {
-    let directory: String
+    private let temporary: TemporaryDirectory
     let store: LMDBEventStore
     let logbook: Logbook
 
     init() throws {
-        directory =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("adminapi-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        store = try LMDBEventStore(directory: directory + "/data")
+        temporary = try TemporaryDirectory()
+        store = try LMDBEventStore(directory: temporary.path + "/data")
         logbook = try Logbook(store: store)
     }
 
-    deinit {
-        store.close()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    // The store closes first; the directory goes when `temporary` is released after it.
+    deinit { store.close() }
+
+    var directory: String { temporary.path }
 
     var head: UInt64 { store.head }
 
@@ -44,7 +42,7 @@ func withAPI(
 ) async throws {
     let harness = try LogHarness()
     let configuration = AdminAPIConfiguration(port: 0, configPath: try configPath?(harness))
-    let app = buildApplication(logbook: harness.logbook, configuration: configuration, envoyConfig: envoyConfig)
+    let app = try buildApplication(logbook: harness.logbook, configuration: configuration, envoyConfig: envoyConfig)
     try await app.test(.router) { client in try await body(client, harness) }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// A small inventory whose every answer a test can work out by hand: 3 categories, 7 products,
@@ -26,11 +27,9 @@ enum Fixture {
         try Inventory(csv: csv, source: "fixture.csv")
     }
 
-    /// The products file that ships in the repository, found from this file's place in the tree.
+    /// The products file that ships in the repository.
     static var shippedCSVPath: String {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ops/data/products.csv").path
+        repositoryRoot.appendingPathComponent("ops/data/products.csv").path
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The repository's own tools as the tests see them: the virtual environment that holds
 /// `xds-protos`, Debian's `protoc`, and a way to run them. CI installs both through `make deps`.
@@ -17,9 +18,7 @@ struct RepositoryTools {
     let protoc: URL
 
     static func locate() throws -> RepositoryTools {
-        // Tests/EnvoyAPITests/RepositoryTools.swift -> the repository root.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let root = repositoryRoot
         let python = root.appendingPathComponent(".venv/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw Missing(

@@ -1,6 +1,7 @@
 import EnvoyAPI
 import Foundation
 import SwiftProtobuf
+import TestSupport
 import Testing
 
 @Suite("Upstream Envoy reads what Logbook writes")
@@ -9,10 +10,9 @@ struct UpstreamWireTests {
     func decodedByUpstream(_ message: some SwiftProtobuf.Message, as typeName: String) throws -> [UInt8] {
         let tools = try RepositoryTools.locate()
         let bytes: [UInt8] = try message.serializedBytes(options: Fixtures.deterministic)
-        let file = FileManager.default.temporaryDirectory
-            .appendingPathComponent("logbook-envoyapi-\(UUID().uuidString).pb")
+        let directory = try TemporaryDirectory()
+        let file = URL(fileURLWithPath: directory.path + "/message.pb")
         try Data(bytes).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
         let outcome = try tools.runPython([
             tools.root.appendingPathComponent("tools/check-protos.py").path, "--decode", typeName, file.path,
         ])

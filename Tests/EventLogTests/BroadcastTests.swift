@@ -1,4 +1,5 @@
 import Broadcasting
+import TestSupport
 import Testing
 
 @testable import EventLog

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("EnvelopeRecord: the one JSON shape of an envelope")

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// Every implementation of `EventStore`. A new backend adds a case here and an arm in

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 /// A log of four events and three idempotency keys: `create` (events 2-3), `noop` (no events,

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 /// A u64 as the `events` table's big-endian key.

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 /// The kernel id of a thread, for looking it up in /proc.
@@ -78,11 +79,9 @@ struct LifecycleExitTests {
     @Test("a store dropped without close() while an append is queued does not crash the process")
     func dropWithQueuedAppend() async {
         await #expect(processExitsWith: .success) {
-            let root = FileManager.default.temporaryDirectory
-                .appendingPathComponent("eventlog-tests-\(UUID().uuidString)", isDirectory: true)
-            defer { try? FileManager.default.removeItem(at: root) }
+            let root = try TemporaryDirectory()
             for attempt in 0..<100 {
-                let store = try LMDBEventStore(directory: root.sub("log-\(attempt)"), options: testOptions())
+                let store = try LMDBEventStore(directory: root.path.sub("log-\(attempt)"), options: testOptions())
                 store.enqueue(request([event()])) { _ in }
             }
         }

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 /// Ten events recorded at 1000, 2000, … 10000 ms, so reads by time have known answers:

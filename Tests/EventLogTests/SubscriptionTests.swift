@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Subscribing to the event log", .timeLimit(.minutes(1)))

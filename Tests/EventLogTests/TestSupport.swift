@@ -1,21 +1,13 @@
 import EventLog
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
-/// Runs `body` with a fresh directory under the system's temporary directory and removes it
-/// afterwards. Every store opened inside `body` must be closed and released before it returns.
-func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("eventlog-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try await body(url)
-}
-
-extension URL {
-    /// The path of `name` inside this directory.
-    func sub(_ name: String) -> String { appendingPathComponent(name, isDirectory: true).path }
+extension String {
+    /// The path of `name` inside this directory (a `withTemporaryDirectory` root). Every store
+    /// opened there must be closed and released before the body returns.
+    func sub(_ name: String) -> String { self + "/" + name }
 }
 
 /// Options for a test log: a small map, and the given clock when there is one.
@@ -171,24 +163,6 @@ final class Completions: Sendable {
             }
             return outcomes
         }
-    }
-}
-
-struct TimedOut: Error, CustomStringConvertible {
-    let seconds: Double
-    var description: String { "timed out after \(seconds) s" }
-}
-
-/// Runs `body`, failing with `TimedOut` when it takes longer than `seconds`; the body is cancelled.
-func withTimeout<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw TimedOut(seconds: seconds)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
     }
 }
 

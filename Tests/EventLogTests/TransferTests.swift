@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 /// Every stored (key, value) of the `events` database of the log at `directory`, read directly

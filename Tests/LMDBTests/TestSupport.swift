@@ -1,17 +1,6 @@
 import Foundation
 import LMDB
 
-/// Runs `body` with the path of a fresh directory under the system's temporary directory, and
-/// removes the directory when `body` returns or throws. Environments opened inside `body` must
-/// not outlive it.
-func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("lmdb-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url.path)
-}
-
 /// A fresh subdirectory of `parent` (LMDB wants the directory to exist before it opens).
 func makeDirectory(_ parent: String, _ name: String) throws -> String {
     let path = (parent as NSString).appendingPathComponent(name)

@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 @Suite("LMDB transactions")
@@ -186,7 +187,7 @@ struct TransactionTests {
 
     @Test("reads and writes from many threads at once see consistent data")
     func concurrentReaders() async throws {
-        try await withTemporaryDirectoryAsync { directory in
+        try await withTemporaryDirectory { directory async throws in
             let environment = try Environment(path: directory, options: smallOptions())
             let db = try environment.openDatabase("kv")
             try environment.write { txn throws in
@@ -213,13 +214,4 @@ struct TransactionTests {
             #expect(try environment.read { txn throws in try txn.count(db) } == 104)
         }
     }
-}
-
-/// The async form of `withTemporaryDirectory`.
-func withTemporaryDirectoryAsync<T>(_ body: (String) async throws -> T) async throws -> T {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("lmdb-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try await body(url.path)
 }

@@ -1,14 +1,15 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `logbook` executable as a user meets it: real files, real exit codes, one-line errors.
 @Suite("logbook CLI", .serialized)
 struct CLITests {
-    let gateway = packageRoot.appendingPathComponent("ops/gateway.yaml").path
+    let gateway = repositoryRoot.appendingPathComponent("ops/gateway.yaml").path
 
     /// Bad input is one line on stderr, exit code 1, and never a crash or stack trace.
     func expectOneLineError(
-        _ output: CommandOutput, mentions: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ output: ProcessOutput, mentions: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(output.status == 1, sourceLocation: sourceLocation)
         let lines = output.stderr.split(separator: "\n")

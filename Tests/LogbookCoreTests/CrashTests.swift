@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Crash safety", .serialized)

@@ -1,15 +1,16 @@
 import Foundation
 import LogbookCore
+import TestSupport
 import Testing
 
 /// Declarative files and command lines built to hurt: amplification, huge files, broken YAML,
 /// forged audit lines, bad arguments. Each is refused in one line, quickly, appending nothing.
 @Suite("hostile files and arguments", .serialized)
 struct HostileFileTests {
-    let gateway = packageRoot.appendingPathComponent("ops/gateway.yaml").path
+    let gateway = repositoryRoot.appendingPathComponent("ops/gateway.yaml").path
 
     func expectOneLineError(
-        _ output: CommandOutput, mentions: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ output: ProcessOutput, mentions: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(output.status == 1, "exit \(output.status): \(output.stderr)", sourceLocation: sourceLocation)
         #expect(

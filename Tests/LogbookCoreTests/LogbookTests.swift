@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Gateway
 import LogbookCore
+import TestSupport
 import Testing
 
 @Suite("Logbook: decide, append, project")

@@ -2,13 +2,14 @@ import Crypto
 import EventLog
 import Foundation
 import LogbookCore
+import TestSupport
 import Testing
 
 /// Every schema version's fixture log under `migrations/` must replay to its expected state, forever.
 @Suite("Migration fixtures")
 struct MigrationFixtureTests {
     static var fixtures: [String] {
-        let root = packageRoot.appendingPathComponent("migrations").path
+        let root = repositoryRoot.appendingPathComponent("migrations").path
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return entries.sorted().filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/fixture.jsonl") }
     }
@@ -20,7 +21,7 @@ struct MigrationFixtureTests {
 
     @Test("the fixture replays to its expected final-state hash", arguments: fixtures)
     func replay(fixture: String) throws {
-        let folder = packageRoot.appendingPathComponent("migrations/\(fixture)")
+        let folder = repositoryRoot.appendingPathComponent("migrations/\(fixture)")
         let lines = try String(contentsOf: folder.appendingPathComponent("fixture.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         let expected = try String(contentsOf: folder.appendingPathComponent("expected-state.sha256"), encoding: .utf8)

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Gateway
 import LogbookCore
+import TestSupport
 import Testing
 
 /// A seeded source, so a failing sequence can be replayed from its seed.

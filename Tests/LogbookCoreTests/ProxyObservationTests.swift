@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Gateway
 import LogbookCore
+import TestSupport
 import Testing
 
 private let cds = "type.googleapis.com/envoy.config.cluster.v3.Cluster"

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import LogbookCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// Schema 3 of RouteAdded/RouteChanged/ConfigRolledBack and checkpoint format 2
@@ -12,7 +13,7 @@ import Testing
 struct SchemaEvolutionTests {
     /// The 0002 fixture: a log the build before schema 3 wrote, rate limit sections included.
     static func fixtureLines() throws -> [String] {
-        let url = packageRoot.appendingPathComponent("migrations/0002-rate-limit-field/fixture.jsonl")
+        let url = repositoryRoot.appendingPathComponent("migrations/0002-rate-limit-field/fixture.jsonl")
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// `logbook serve` as a user runs it, on free ports over a data directory.
 final class LogbookServe: Sendable {
@@ -7,15 +8,10 @@ final class LogbookServe: Sendable {
     let xdsPort: Int
     var api: String { "http://127.0.0.1:\(httpPort)" }
 
-    static var executable: String {
-        let scratch = ProcessInfo.processInfo.environment["SCRATCH_PATH"] ?? ".build"
-        return repositoryRoot.appendingPathComponent(scratch).appendingPathComponent("debug/logbook").path
-    }
-
     /// Starts the server; `xdsPort` 0 picks a free port. Returns once the API answers.
     init(dataDir: String, xdsPort: Int = 0, extra: [String] = [], log: String) async throws {
         child = try ChildProcess(
-            executable: Self.executable,
+            executable: logbookExecutable,
             arguments: ["serve", "--data-dir", dataDir, "--http-port", "0", "--xds-port", String(xdsPort)] + extra,
             logPath: log)
         let ports = try await eventually(within: .seconds(20), "logbook serve reports its ports") { [child] in

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A server whose descriptors run out must wait for them, not spin: the connection cap sits
@@ -36,7 +37,7 @@ struct DescriptorLimitTests {
         let dir = try TemporaryDirectory()
         let script = #"ulimit -n 64 && exec "$0" serve --data-dir "$1" --http-port 0 --xds-port 0"#
         let server = try ChildProcess(
-            executable: "/bin/sh", arguments: ["-c", script, LogbookServe.executable, dir.path + "/data"],
+            executable: "/bin/sh", arguments: ["-c", script, logbookExecutable, dir.path + "/data"],
             logPath: dir.path + "/serve.log")
         defer { Task { await server.stop() } }
         let (httpPort, _) = try await eventually(within: .seconds(20), "serve reports its ports") {

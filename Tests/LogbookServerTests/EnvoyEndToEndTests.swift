@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Real Envoy processes in front of real backends, configured by `logbook serve` over ADS.

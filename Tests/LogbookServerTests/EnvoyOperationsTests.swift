@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// Pins, restarts and replays, with real Envoy processes.
@@ -114,14 +115,14 @@ import Testing
             proxies:
               - {id: replay-proxy, host: 127.0.0.1, http_port: \(port)}
             """.write(toFile: file, atomically: true, encoding: .utf8)
-            try runLogbook(["apply", file, "--data-dir", data])
+            try runLogbookOrThrow(["apply", file, "--data-dir", data])
         }
-        let export = try runLogbook(["export", "--data-dir", data])
+        let export = try runLogbookOrThrow(["export", "--data-dir", data])
         let fixture = dir.path + "/log.jsonl"
         try export.write(toFile: fixture, atomically: true, encoding: .utf8)
         for (version, cluster) in [(5, "svc-a"), (7, "svc-b"), (9, "svc-c")] {
             let replay = try ChildProcess(
-                executable: LogbookServe.executable,
+                executable: logbookExecutable,
                 arguments: ["replay", fixture, "--version", String(version), "--serve", "--xds-port", "0", "--http-port", "0"],
                 logPath: dir.path + "/replay-\(version).log")
             let xds = try await eventually(within: .seconds(20), "replay serves") {
@@ -140,21 +141,21 @@ import Testing
 
     @Test func replayingTheCommittedFixturePrintsTheSameDigestsEveryTime() throws {
         let fixture = repositoryRoot.appendingPathComponent("Tests/LogbookServerTests/Fixtures/replay.jsonl").path
-        let first = try runLogbook(["replay", fixture, "--version", "7"])
-        let second = try runLogbook(["replay", fixture, "--version", "7"])
+        let first = try runLogbookOrThrow(["replay", fixture, "--version", "7"])
+        let second = try runLogbookOrThrow(["replay", fixture, "--version", "7"])
         let digests = { (output: String) in output.split(separator: "\n").filter { $0.contains("sha256") } }
         #expect(digests(first).count == 1)
         #expect(digests(first) == digests(second))
-        #expect(digests(first) != digests(try runLogbook(["replay", fixture, "--version", "9"])))
+        #expect(digests(first) != digests(try runLogbookOrThrow(["replay", fixture, "--version", "9"])))
         #expect(first.contains("version 7: 3 services, 1 routes, 1 proxies"))
     }
 
     @Test func replayAndServeRefuseAVersionTheLogLacksAndPortsOutOfRange() throws {
         let fixture = repositoryRoot.appendingPathComponent("Tests/LogbookServerTests/Fixtures/replay.jsonl").path
-        #expect(throws: (any Error).self) { try runLogbook(["replay", fixture, "--version", "99"]) }
+        #expect(throws: (any Error).self) { try runLogbookOrThrow(["replay", fixture, "--version", "99"]) }
         for arguments in [["replay", fixture, "--serve", "--xds-port", "70000"], ["serve", "--xds-port=-1"]] {
             do {
-                try runLogbook(arguments)
+                try runLogbookOrThrow(arguments)
                 Issue.record("\(arguments) was accepted")
             } catch {
                 #expect("\(error)".contains("--xds-port must be 0...65535"))
@@ -176,20 +177,12 @@ func proxyStatus(api: String, _ id: String) async throws -> [String: Any]? {
     return proxies.first { $0["id"] as? String == id }?["status"] as? [String: Any]
 }
 
-/// Runs the `logbook` CLI to completion; throws with its output when it fails.
+/// Runs the `logbook` CLI to completion and answers what it printed; throws with its output when it fails.
 @discardableResult
-func runLogbook(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: LogbookServe.executable)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else { throw TestFailure("logbook \(arguments.joined(separator: " ")): \(text)") }
+func runLogbookOrThrow(_ arguments: [String]) throws -> String {
+    let output = try runLogbook(arguments)
+    let text = output.stdout + output.stderr
+    guard output.status == 0 else { throw TestFailure("logbook \(arguments.joined(separator: " ")): \(text)") }
     return text
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// `logbook up --free-ports` as a user runs it, in a temporary directory: the control plane, the
 /// demo backends and one Envoy per ops/envoy bootstrap. Ports and pids come from run/up.json.
@@ -17,7 +18,7 @@ final class GatewayTopology: Sendable {
     let restPorts: [Int]
     let pids: [String: Int32]
 
-    static var binDir: String { URL(fileURLWithPath: LogbookServe.executable).deletingLastPathComponent().path }
+    static var binDir: String { URL(fileURLWithPath: logbookExecutable).deletingLastPathComponent().path }
 
     init(in directory: String, replicas: Int) async throws {
         self.directory = directory
@@ -29,7 +30,7 @@ final class GatewayTopology: Sendable {
             "--products", repositoryRoot.path + "/ops/data/products.csv", "--start-timeout", "90",
         ]
         arguments += ["--envoy", Envoy.executable]
-        child = try ChildProcess(executable: LogbookServe.executable, arguments: arguments, logPath: directory + "/up.log")
+        child = try ChildProcess(executable: logbookExecutable, arguments: arguments, logPath: directory + "/up.log")
         let runFile = directory + "/run/up.json"
         let json: [String: Any]
         do {

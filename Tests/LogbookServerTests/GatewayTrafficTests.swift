@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -48,7 +49,7 @@ struct GatewayTrafficTests {
 
         // The same log with other ports: refused by name, not served with a banner that lies.
         let again = try ChildProcess(
-            executable: LogbookServe.executable,
+            executable: logbookExecutable,
             arguments: [
                 "up", "--free-ports", "--replicas", "3", "--data-dir", directory.path + "/data",
                 "--logs-dir", directory.path + "/logs-again", "--run-dir", directory.path + "/run-again",

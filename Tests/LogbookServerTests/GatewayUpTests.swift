@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `logbook up` refusing to start: nothing is left half-started.
@@ -7,7 +8,7 @@ struct GatewayUpTests {
     /// Runs `logbook up --free-ports` in `directory` with `extra` options; returns (status, output).
     func up(in directory: String, _ extra: [String]) async throws -> (Int32, String) {
         let child = try ChildProcess(
-            executable: LogbookServe.executable,
+            executable: logbookExecutable,
             arguments: [
                 "up", "--free-ports", "--data-dir", directory + "/data", "--logs-dir", directory + "/logs",
                 "--run-dir", directory + "/run", "--config", repositoryRoot.path + "/ops/gateway.yaml",

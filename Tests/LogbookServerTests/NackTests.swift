@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import LogbookCore
 import LogbookServer
+import TestSupport
 import Testing
 import XDS
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A listening socket the test holds, on `host` (IPv4 or IPv6 literal) and `port` (0: a free
@@ -80,7 +81,7 @@ struct ServeListenTests {
             let other = flag == "--xds-port" ? "--http-port" : "--xds-port"
             let free = freePort()
             let finished = try await runToEnd(
-                LogbookServe.executable,
+                logbookExecutable,
                 ["serve", "--data-dir", data, flag, String(taken.port), other, String(free)])
             #expect(finished.status == 1, "\(finished.stderr)")
             #expect(
@@ -99,7 +100,7 @@ struct ServeListenTests {
     func xdsOnIPv6Loopback() async throws {
         let dir = try TemporaryDirectory()
         let server = try ChildProcess(
-            executable: LogbookServe.executable,
+            executable: logbookExecutable,
             arguments: [
                 "serve", "--data-dir", dir.path + "/data", "--http-port", "0", "--xds-host", "::1", "--xds-port", "0",
             ],
@@ -113,7 +114,7 @@ struct ServeListenTests {
         #expect(!server.log.contains("error"), "\(server.log)")
         // A busy IPv6 port is refused like an IPv4 one.
         let second = try await runToEnd(
-            LogbookServe.executable,
+            logbookExecutable,
             [
                 "serve", "--data-dir", dir.path + "/other", "--http-port", "0", "--xds-host", "::1", "--xds-port",
                 String(port),

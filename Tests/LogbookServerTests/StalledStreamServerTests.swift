@@ -5,6 +5,7 @@ import Foundation
 import Gateway
 import LogbookCore
 import Synchronization
+import TestSupport
 import Testing
 import XDS
 
@@ -92,21 +93,7 @@ import XDS
 /// never reads, so it never sends a WINDOW_UPDATE and the server's stream window runs out.
 enum RawADSClient {
     static func open(port: Int, nodeID: String) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw TestFailure("connect failed")
-        }
+        let fd = try connectLoopback(port: port)
         var request = Envoy_Service_Discovery_V3_DiscoveryRequest()
         request.node.id = nodeID
         request.typeURL = ResourceType.cluster.typeURL

@@ -1,12 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// One writer per log, and storage trouble that names its cause: a second server or CLI write
 /// on a held log, read-only commands beside a server and on a read-only mount, a full disk.
 @Suite("storage guards", .serialized)
 struct StorageGuardTests {
-    func logbook(_ arguments: [String]) async throws -> Finished {
-        try await runToEnd(LogbookServe.executable, arguments)
+    func logbook(_ arguments: [String]) async throws -> ProcessOutput {
+        try await runToEnd(logbookExecutable, arguments)
     }
 
     @Test("a second writer on a served log is refused naming the holder's pid; read-only commands still read")
@@ -60,7 +61,7 @@ struct StorageGuardTests {
         let script =
             #"mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && touch "$0/probe" 2>/dev/null && exit 9; "#
             + #"for c in events state versions verify export; do "$1" $c --data-dir "$0" > /dev/null || exit 1; done"#
-        let reader = try inNamespace(script, [data, LogbookServe.executable], log: dir.path + "/ro.log")
+        let reader = try inNamespace(script, [data, logbookExecutable], log: dir.path + "/ro.log")
         reader.process.waitUntilExit()
         #expect(reader.process.terminationStatus == 0, "\(reader.log)")
     }
@@ -74,7 +75,7 @@ struct StorageGuardTests {
         let script =
             #"mount -t tmpfs -o size=8m tmpfs "$0" && exec "$1" serve --data-dir "$0/data" "#
             + #"--http-port 0 --xds-port 0"#
-        let server = try inNamespace(script, [mount, LogbookServe.executable], log: dir.path + "/serve.log")
+        let server = try inNamespace(script, [mount, logbookExecutable], log: dir.path + "/serve.log")
         defer { Task { await server.stop() } }
         let (httpPort, _) = try await eventually(within: .seconds(20), "serve reports its ports") {
             LogbookServe.ports(in: server.log)

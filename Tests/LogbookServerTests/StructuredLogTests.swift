@@ -8,6 +8,7 @@ import LogbookCore
 import LogbookServer
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import XDS
@@ -220,7 +221,7 @@ struct ServeLogTests {
         #expect(objects.allSatisfy { ["warning", "error", "critical"].contains($0["level"] as? String) })
 
         let refused = try await runToEnd(
-            LogbookServe.executable,
+            logbookExecutable,
             ["serve", "--data-dir", dir.path + "/other", "--http-port", "0", "--log-level", "loud"])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("--log-level"), "\(refused.stderr)")
