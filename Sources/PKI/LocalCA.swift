@@ -153,3 +153,25 @@ func x509<T>(_ body: () throws -> T) throws(PKIError) -> T {
         throw PKIError("could not build the certificate: \(error)")
     }
 }
+
+// Interpolating, printing or dumping a CA or a leaf shows what it is, never its key: a stray
+// `"\(ca)"` in a log line must not leak the PEM.
+extension LocalCA: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "LocalCA(\(certificate.subject), serial \(certificate.serialNumber), "
+            + "expires \(certificate.notValidAfter.formatted(.iso8601)))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["certificate": certificate]) }
+}
+
+extension IssuedCertificate: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "IssuedCertificate(\(name), \(profile), serial \(certificate.serialNumber), "
+            + "expires \(certificate.notValidAfter.formatted(.iso8601)))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "profile": profile, "certificate": certificate])
+    }
+}

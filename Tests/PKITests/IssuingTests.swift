@@ -150,6 +150,20 @@ struct IssuingTests {
         }
     }
 
+    @Test("printing, interpolating or dumping a CA or a leaf never shows its key")
+    func noKeyInDescriptions() throws {
+        let ca = try LocalCA.create(now: now)
+        let leaf = try ca.issue(LeafRequest(name: "proxy-1"), now: now)
+        var dumped = ""
+        dump(ca, to: &dumped)
+        dump(leaf, to: &dumped)
+        for text in ["\(ca)", String(reflecting: ca), "\(leaf)", String(reflecting: leaf), dumped] {
+            #expect(!text.contains("PRIVATE KEY"), "\(text)")
+            #expect(!text.contains(String(ca.privateKeyPEM.split(separator: "\n")[1].prefix(20))))
+        }
+        #expect("\(leaf)".contains("proxy-1"))
+    }
+
     @Test("a CA reads back from PEM; a key that is not the CA's is refused")
     func caRoundTrip() throws {
         let ca = try LocalCA.create(now: now)
