@@ -2,41 +2,6 @@ import Foundation
 import LMDB
 import Synchronization
 
-/// How a log is opened.
-public struct EventLogOptions: Sendable {
-    /// At open, this many events at the tail are checked against their hashes and chain.
-    public var tailCheckCount = 1024
-    /// Refuse to open when the tail check fails; `verify --repair` opens with this off.
-    public var refuseCorruptTail = true
-    /// The most jobs one group commit takes.
-    public var maxBatch = 4096
-    public var initialMapSize = 1 << 30
-    /// The wall clock, in milliseconds since 1970; tests pass their own.
-    public var clock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-    /// Read-only: no writer lock, no writes, and a log on a read-only mount can still be read.
-    /// Any number of read-only stores may be open beside the one writer.
-    public var readOnly = false
-
-    public init() {}
-}
-
-/// The named databases of one log.
-struct Tables: Sendable {
-    let events: Database
-    let byTime: Database
-    let byEntity: Database
-    let checkpoints: Database
-    let idempotency: Database
-    let meta: Database
-}
-
-/// The newest link of the chain.
-struct ChainHead: Sendable {
-    var sequence: UInt64 = 0
-    var hash: [UInt8] = Envelope.genesisHash
-    var recordedAt: Int64 = 0
-}
-
 /// The append-only event log on LMDB: `events` (sequence -> envelope, written with
 /// MDB_APPEND), `by_time`, `by_entity`, `checkpoints`, `idempotency` and `meta`.
 public final class LMDBEventStore: EventStore {
@@ -355,41 +320,5 @@ public final class LMDBEventStore: EventStore {
                 return ChainHead(sequence: lastSequence, hash: previous!.hash, recordedAt: previous!.recordedAt)
             }
         }
-    }
-}
-
-/// The rules that link one stored envelope to the one before it.
-enum Chain {
-    /// Decodes `entry` and checks its checksum, its key and its link to `previous` (nil: check
-    /// only the checksum and key).
-    static func check(_ entry: Entry, after previous: Envelope?) throws(EventLogError) -> Envelope {
-        let key = StorageKeys.trailingSequence(entry.key)
-        return try check(entry.value, storedAs: key, after: previous)
-    }
-
-    /// Decodes the envelope stored as event `key` and checks its checksum, its sequence and its
-    /// link to `previous` (nil: only the checksum and sequence). Every store's verify uses it.
-    static func check(
-        _ bytes: UnsafeRawBufferPointer, storedAs key: UInt64, after previous: Envelope?
-    ) throws(EventLogError) -> Envelope {
-        let envelope = try EnvelopeFormat.decode(bytes)
-        guard envelope.sequence == key else {
-            throw EventLogError(.corrupt, "stored under key \(key) but says it is event \(envelope.sequence)")
-        }
-        if let previous {
-            guard envelope.sequence == previous.sequence + 1 else {
-                throw EventLogError(.corrupt, "a gap: event \(previous.sequence) is followed by \(envelope.sequence)")
-            }
-            guard envelope.previousHash == previous.hash else {
-                throw EventLogError(
-                    .corrupt, "the chain is broken: previous_hash does not match event \(previous.sequence)'s hash")
-            }
-            guard envelope.recordedAt >= previous.recordedAt else {
-                throw EventLogError(.corrupt, "recorded_at goes backwards")
-            }
-        } else if envelope.sequence == 1 && envelope.previousHash != Envelope.genesisHash {
-            throw EventLogError(.corrupt, "the first event does not start the chain")
-        }
-        return envelope
     }
 }

@@ -5,46 +5,6 @@ import Gateway
 import Logging
 import Synchronization
 
-/// Who asks for a change, and the guards on it.
-public struct RequestContext: Sendable {
-    public var actor: String
-    public var requestID: String
-    /// A retry with the same key gets the first answer and appends nothing.
-    public var idempotencyKey: String?
-    /// Refuse the change unless the configuration version still equals this (If-Match).
-    public var expectedVersion: UInt64?
-    /// A fingerprint of the request body, so a reused idempotency key with another body is refused.
-    public var requestDigest: [UInt8]
-
-    public init(
-        actor: String = "anonymous", requestID: String = UUID().uuidString.lowercased(),
-        idempotencyKey: String? = nil, expectedVersion: UInt64? = nil, requestDigest: [UInt8] = []
-    ) {
-        self.actor = actor
-        self.requestID = requestID
-        self.idempotencyKey = idempotencyKey
-        self.expectedVersion = expectedVersion
-        self.requestDigest = requestDigest
-    }
-}
-
-/// An event as appended, with its sequence number.
-public struct AppliedEvent: Sendable, Equatable {
-    public let sequence: UInt64
-    public let event: GatewayEvent
-}
-
-/// The answer to a command: durable by the time the caller sees it.
-public struct CommandResult: Sendable {
-    /// The events appended (empty when the command changed nothing).
-    public var events: [AppliedEvent]
-    /// The configuration version after the command.
-    public var version: UInt64
-    public var head: UInt64
-    /// True when an idempotency key matched an earlier request.
-    public var replayed: Bool
-}
-
 /// The write side of Logbook: decide, append, project.
 ///
 /// Commands are decided one at a time against the state that includes every event already

@@ -71,93 +71,11 @@ public enum LogbookServer {
     }
 }
 
-/// Follows the log's configuration and hands each new state to the snapshot store.
-struct Projector: ServiceLifecycle.Service {
-    let logbook: Logbook
-    let store: SnapshotStore
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            for await state in logbook.stateUpdates() { store.update(state) }
-        }
-    }
-}
-
-/// Flushes proxy observations into the log until shutdown, then once more.
-/// A flush that fails is logged (by the recorder) and counted as `observation_flush`.
-struct RecorderService: ServiceLifecycle.Service {
-    let recorder: ObservationRecorder
-    let metrics: APIMetrics
-
-    func run() async throws {
-        let metrics = self.metrics
-        await cancelWhenGracefulShutdown { await recorder.run { _ in metrics.recordError(kind: "observation_flush") } }
-        do {
-            try await recorder.flush(releasingAll: true)
-        } catch {
-            recorder.logger.error(
-                "could not write proxy observations to the log at shutdown; they are lost",
-                metadata: ["error": "\(error)"])
-            metrics.recordError(kind: "observation_flush")
-        }
-    }
-}
-
 extension Logger {
     /// A copy with one more metadata value.
     func with(_ key: String, _ value: String) -> Logger {
         var copy = self
         copy[metadataKey: key] = .string(value)
         return copy
-    }
-}
-
-/// Sets the xDS gauges and counters that come from the recorder, before each `/metrics` render.
-final class XDSMetricsCollector: Sendable {
-    let recorder: ObservationRecorder
-    let metrics: APIMetrics
-    /// The recorder's totals at the last render: counters advance by the difference.
-    private let reported = Mutex<(coalesced: Int, dropped: Int)>((0, 0))
-
-    init(recorder: ObservationRecorder, metrics: APIMetrics) {
-        self.recorder = recorder
-        self.metrics = metrics
-    }
-
-    func collect() {
-        metrics.recordRejectingProxies(recorder.rejectingCount)
-        let (coalesced, dropped) = reported.withLock { reported in
-            let now = (coalesced: recorder.coalescedCount, dropped: recorder.droppedCount)
-            defer { reported = now }
-            return (now.coalesced - reported.coalesced, now.dropped - reported.dropped)
-        }
-        metrics.recordObservationsDiscarded(coalesced, reason: "coalesced")
-        metrics.recordObservationsDiscarded(dropped, reason: "dropped")
-    }
-}
-
-/// Calls back once both servers have reported their ports.
-actor PortRendezvous {
-    private var httpPort: Int?
-    private var xdsPort: Int?
-    private let onBoth: @Sendable (BoundPorts) async -> Void
-
-    init(onBoth: @escaping @Sendable (BoundPorts) async -> Void) {
-        self.onBoth = onBoth
-    }
-
-    func http(_ port: Int) async {
-        httpPort = port
-        await report()
-    }
-
-    func xds(_ port: Int) async {
-        xdsPort = port
-        await report()
-    }
-
-    private func report() async {
-        guard let httpPort, let xdsPort else { return }
-        await onBoth(BoundPorts(http: httpPort, xds: xdsPort))
     }
 }

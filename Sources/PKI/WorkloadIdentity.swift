@@ -13,7 +13,7 @@ public enum WorkloadIdentity: Hashable, Sendable, CustomStringConvertible {
     static let prefix = "spiffe://\(trustDomain)/"
 
     /// Checks the name: the proxy and fleet names a certificate carries follow the rule the log
-    /// applies to proxies (Sources/Gateway/NameRule.swift), so every identity can match a node.
+    /// applies to proxies (Sources/Gateway/Validation/NameRule.swift), so every identity can match a node.
     public init(proxy id: String) throws(PKIError) {
         try Self.checkName(id, field: "NAME")
         self = .proxy(id)
