@@ -1,11 +1,16 @@
 import Synchronization
 
-/// Fans values out to any number of `AsyncStream`s: the one helper behind the event stores'
-/// subscriptions (each new head), `Logbook.stateUpdates()` (each new state) and the xDS snapshot
-/// store's change signal to ADS streams. A stream leaves the registry when it ends: finished,
-/// cancelled, or dropped by its consumer.
+/// Fans values out to any number of `AsyncStream`s or callbacks: the one helper behind the event
+/// stores' subscriptions (each new head), `Logbook.stateUpdates()` (each new state) and the xDS
+/// snapshot store's change signal to ADS streams. A stream leaves the registry when it ends:
+/// finished, cancelled, or dropped by its consumer; a callback when its observation is cancelled.
 package final class Broadcast<Element: Sendable>: Sendable {
-    private let streams = Mutex<(next: UInt64, all: [UInt64: AsyncStream<Element>.Continuation])>((0, [:]))
+    private enum Subscriber {
+        case stream(AsyncStream<Element>.Continuation)
+        case callback(@Sendable (Element) -> Void)
+    }
+
+    private let streams = Mutex<(next: UInt64, all: [UInt64: Subscriber])>((0, [:]))
 
     package init() {}
 
@@ -15,7 +20,7 @@ package final class Broadcast<Element: Sendable>: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Element.self, bufferingPolicy: .bufferingNewest(limit))
         let id = streams.withLock { streams in
             defer { streams.next += 1 }
-            streams.all[streams.next] = continuation
+            streams.all[streams.next] = .stream(continuation)
             if let first { continuation.yield(first) }
             return streams.next
         }
@@ -25,10 +30,28 @@ package final class Broadcast<Element: Sendable>: Sendable {
         return stream
     }
 
-    /// Hands `value` to every stream, in the order of `send` calls.
+    /// Calls `body` with every value sent from now on until the observation is cancelled. It runs
+    /// on the sender's thread under the broadcast's lock, so it must be quick and must not call
+    /// back into the broadcast. For a consumer that needs no task of its own (an ADS stream
+    /// raising its change flag): with a stream each, every push would wake one task per watcher.
+    package func observe(_ body: @escaping @Sendable (Element) -> Void) -> BroadcastObservation {
+        let id = streams.withLock { streams in
+            defer { streams.next += 1 }
+            streams.all[streams.next] = .callback(body)
+            return streams.next
+        }
+        return BroadcastObservation { [weak self] in _ = self?.streams.withLock { $0.all.removeValue(forKey: id) } }
+    }
+
+    /// Hands `value` to every stream and callback, in the order of `send` calls.
     package func send(_ value: Element) {
         streams.withLock { streams in
-            for continuation in streams.all.values { continuation.yield(value) }
+            for subscriber in streams.all.values {
+                switch subscriber {
+                case .stream(let continuation): continuation.yield(value)
+                case .callback(let body): body(value)
+                }
+            }
         }
     }
 
@@ -39,9 +62,20 @@ package final class Broadcast<Element: Sendable>: Sendable {
             return Array(streams.all.values)
         }
         // Outside the lock: finishing runs each stream's onTermination, which takes it.
-        for continuation in all { continuation.finish() }
+        for case .stream(let continuation) in all { continuation.finish() }
     }
 
-    /// How many streams are open.
+    /// How many streams and callbacks are registered.
     package var count: Int { streams.withLock { $0.all.count } }
+}
+
+/// A callback registered with `Broadcast.observe`; `cancel` unregisters it (once is enough).
+package final class BroadcastObservation: Sendable {
+    private let end: @Sendable () -> Void
+
+    init(end: @escaping @Sendable () -> Void) {
+        self.end = end
+    }
+
+    package func cancel() { end() }
 }

@@ -121,12 +121,13 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
         let signal = ChangeSignal(feed: feed)
         // Set when the transport closes the stream for not reading (`StalledStreamError`).
         let stalled = StallNote()
-        var stream: (node: NodeIdentity, session: Session)?
+        var stream: (node: NodeIdentity, session: Session, watch: ChangeWatch)?
         var logger = self.logger
         logger[metadataKey: "xds.stream_id"] = "\(nextStreamID.add(1, ordering: .relaxed).newValue)"
         defer {
             gate.close()
             if let stream {
+                stream.watch.cancel()
                 logger.debug("ADS stream closed", metadata: stalled.after.map { ["xds.stalled_after": "\($0)"] })
                 if let after = stalled.after { observer.stalled(stream.node, after: after) }
                 observer.disconnected(stream.node)
@@ -159,11 +160,9 @@ public struct AggregatedDiscoveryService: RegistrableRPCService {
                                 let node = identify(request)
                                 observer.connected(node)
                                 logger[metadataKey: "xds.node_id"] = "\(node.id)"
-                                // Watching starts before the first snapshot is read, so no change is missed;
-                                // the watch ends when the group cancels this task with the stream.
-                                let changes = source.changes()
-                                group.addTask { for await _ in changes { signal.raise() } }
-                                stream = (node, makeSession(node, logger))
+                                // Watching starts before the first snapshot is read, so no change is missed.
+                                let watch = source.watch { signal.raise() }
+                                stream = (node, makeSession(node, logger), watch)
                                 logger.debug("ADS stream opened", metadata: ["xds.cluster": "\(node.cluster)"])
                             }
                             guard let node = stream?.node else { continue }

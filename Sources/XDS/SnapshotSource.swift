@@ -9,8 +9,19 @@ public protocol SnapshotSource: Sendable {
     /// What `node` got at configuration version `version`; nil for a version there is none of.
     func snapshot(for node: NodeIdentity, at version: UInt64) throws -> NodeSnapshot?
 
-    /// Yields after each change of configuration, from the moment it is called, until the
-    /// stream is cancelled. It keeps only the newest signal: a stream that is busy sees one
-    /// change when it comes back, and reads the current snapshot then.
-    func changes() -> AsyncStream<Void>
+    /// Calls `onChange` after each change of configuration, from the moment it is called until
+    /// the watch is cancelled. It runs on the updater's thread, so it must only take note (an
+    /// ADS stream raises a flag, and reads the current snapshot when it next comes round).
+    func watch(_ onChange: @escaping @Sendable () -> Void) -> ChangeWatch
+}
+
+/// A registration made by `SnapshotSource.watch`; `cancel` ends it.
+public struct ChangeWatch: Sendable {
+    private let end: @Sendable () -> Void
+
+    public init(cancel: @escaping @Sendable () -> Void) {
+        end = cancel
+    }
+
+    public func cancel() { end() }
 }

@@ -127,8 +127,9 @@ public final class SnapshotStore: SnapshotSource {
     }
 
     /// Yields after every configuration change until the stream is cancelled; keeps the newest.
-    public func changes() -> AsyncStream<Void> {
-        watchers.stream(bufferingNewest: 1)
+    public func watch(_ onChange: @escaping @Sendable () -> Void) -> ChangeWatch {
+        let observation = watchers.observe { _ in onChange() }
+        return ChangeWatch(cancel: observation.cancel)
     }
 
     /// How many streams are watching: one per connected stream.

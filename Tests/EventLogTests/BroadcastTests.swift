@@ -1,4 +1,5 @@
 import Broadcasting
+import Synchronization
 import TestSupport
 import Testing
 
@@ -17,6 +18,23 @@ struct BroadcastTests {
         #expect(await one.reduce(into: []) { $0.append($1) } == [0, 1, 2, 3])
         #expect(await two.reduce(into: []) { $0.append($1) } == [1, 2, 3])
         #expect(broadcast.count == 0)
+    }
+
+    @Test("a callback gets each value sent while it is registered, beside the streams")
+    func callbacks() async {
+        let broadcast = Broadcast<Int>()
+        let seen = Mutex<[Int]>([])
+        let stream = broadcast.stream(bufferingNewest: 10)
+        let observation = broadcast.observe { value in seen.withLock { $0.append(value) } }
+        #expect(broadcast.count == 2)
+        broadcast.send(1)
+        broadcast.send(2)
+        observation.cancel()
+        #expect(broadcast.count == 1)
+        broadcast.send(3)
+        broadcast.finishAll()
+        #expect(seen.withLock { $0 } == [1, 2])
+        #expect(await stream.reduce(into: []) { $0.append($1) } == [1, 2, 3])
     }
 
     @Test("a slow stream keeps the newest values; a dropped or cancelled one leaves the registry")

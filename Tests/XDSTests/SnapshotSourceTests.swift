@@ -14,7 +14,7 @@ import Testing
             var current: NodeSnapshot
             var past: [UInt64: NodeSnapshot] = [:]
             var askedBy: [NodeIdentity] = []
-            var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
+            var watchers: [Int: @Sendable () -> Void] = [:]
             var nextWatcher = 0
         }
 
@@ -39,7 +39,7 @@ import Testing
                 state.current = snapshot
                 return Array(state.watchers.values)
             }
-            for watcher in watchers { watcher.yield() }
+            for watcher in watchers { watcher() }
         }
 
         func snapshot(for node: NodeIdentity) -> NodeSnapshot {
@@ -54,17 +54,13 @@ import Testing
             return state.withLock { $0.past[version] }
         }
 
-        func changes() -> AsyncStream<Void> {
-            let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        func watch(_ onChange: @escaping @Sendable () -> Void) -> ChangeWatch {
             let id = state.withLock { state in
                 defer { state.nextWatcher += 1 }
-                state.watchers[state.nextWatcher] = continuation
+                state.watchers[state.nextWatcher] = onChange
                 return state.nextWatcher
             }
-            continuation.onTermination = { [weak self] _ in
-                _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
-            }
-            return stream
+            return ChangeWatch { [weak self] in _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) } }
         }
     }
 
