@@ -55,7 +55,8 @@ public enum OperationRoles {
 
     /// The role `method path` needs: the most specific entry (literal segments beat `{...}`).
     /// A path no entry matches (it will be a 404 or 405) needs the strictest role among the
-    /// entries of that path with any method, or viewer: an unknown URL tells nothing.
+    /// entries of that path with any method; failing that, viewer for a read and admin for
+    /// anything else, so a path the router reads differently from this table is never cheaper.
     static func role(method: String, path: String) -> Role {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var best: (literals: Int, role: Role)?
@@ -66,7 +67,7 @@ public enum OperationRoles {
             guard operation.method == method else { continue }
             if best == nil || literals > best!.literals { best = (literals, operation.role) }
         }
-        return best?.role ?? samePath ?? .viewer
+        return best?.role ?? samePath ?? (method == "GET" || method == "HEAD" ? .viewer : .admin)
     }
 
     /// How many literal segments of `pattern` matched, or nil when it does not match.

@@ -89,6 +89,11 @@ struct TokenController {
         enum CodingKeys: String, CodingKey { case token }
     }
 
+    struct Revoked: Encodable {
+        let revoked: String
+        let head: UInt64
+    }
+
     struct List: Encodable {
         let tokens: [Item]
     }
@@ -122,6 +127,6 @@ struct TokenController {
         let name = try context.parameters.require("name")
         let result = try await logbook.revokeToken(
             name: name, context: context.logbookContext)
-        return JSONAnswer.response(.ok, ["revoked": name, "head": String(result.head)])
+        return JSONAnswer.response(.ok, Revoked(revoked: name, head: result.head))
     }
 }

@@ -338,3 +338,18 @@ extension AuthFixture {
         return String(decoding: buffer, as: UTF8.self)
     }
 }
+
+@Suite("the role table")
+struct OperationRoleTests {
+    @Test("literal segments beat parameters; unknown paths are viewer to read and admin otherwise")
+    func lookUp() {
+        #expect(OperationRoles.role(method: "POST", path: "/services/add") == .operator)
+        #expect(OperationRoles.role(method: "GET", path: "/services/add") == .viewer)
+        #expect(OperationRoles.role(method: "GET", path: "/tokens") == .admin)
+        #expect(OperationRoles.role(method: "GET", path: "/tokens/") == .admin)
+        #expect(OperationRoles.role(method: "GET", path: "/tokens/x") == .admin)
+        #expect(OperationRoles.role(method: "DELETE", path: "/proxies/cluster:edge/pin") == .operator)
+        #expect(OperationRoles.role(method: "GET", path: "/no/such/path") == .viewer)
+        #expect(OperationRoles.role(method: "POST", path: "/no/such/path") == .admin)
+    }
+}
