@@ -353,3 +353,29 @@ struct OperationRoleTests {
         #expect(OperationRoles.role(method: "POST", path: "/no/such/path") == .admin)
     }
 }
+
+@Suite("authentication on a real socket: hostile Authorization headers")
+struct HostileAuthorizationTests {
+    @Test(
+        "a 1 MB, non-UTF-8, empty or five-times-repeated Authorization header is a 4xx, never a 500",
+        arguments: [
+            Array("Authorization: Bearer ".utf8) + [UInt8](repeating: 0x78, count: 1 << 20) + Array("\r\n".utf8),
+            Array("Authorization: Bearer ".utf8) + [0xFF, 0xFE, 0xC3, 0x28] + Array("\r\n".utf8),
+            Array("Authorization:\r\n".utf8),
+            Array(String(repeating: "Authorization: Bearer lbk_x\r\n", count: 5).utf8),
+        ] as [[UInt8]])
+    func hostileHeader(header: [UInt8]) async throws {
+        try await withLiveServer { port, harness in
+            _ = try await harness.logbook.issueToken(
+                name: "someone", role: .admin, expiresIn: nil, context: RequestContext(actor: "cli"))
+            let head = harness.head
+            let connection = try RawHTTPConnection(port: port)
+            _ = await connection.send(
+                Array("GET /services HTTP/1.1\r\nHost: x\r\nConnection: close\r\n".utf8) + header + Array("\r\n".utf8))
+            let (text, _) = await connection.readUntilClosed(timeout: .seconds(5))
+            let status = Int(text.dropFirst("HTTP/1.1 ".count).prefix(3)) ?? 0
+            #expect((400..<500).contains(status), "\(text.prefix(300))")
+            #expect(harness.head == head)
+        }
+    }
+}
