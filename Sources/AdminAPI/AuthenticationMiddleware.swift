@@ -83,20 +83,30 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func authenticate(_ headers: HTTPFields, now: Int64) -> Result<Principal, Refusal> {
         let fields = headers.filter { $0.name == .authorization }
         guard let field = fields.first else {
-            return .failure(Refusal(reason: .malformed, message: "a bearer token is required (Authorization: Bearer <token>)", credentialGiven: false))
+            return .failure(
+                Refusal(
+                    reason: .malformed, message: "a bearer token is required (Authorization: Bearer <token>)",
+                    credentialGiven: false))
         }
         guard fields.count == 1 else {
-            return .failure(Refusal(reason: .malformed, message: "more than one Authorization header", credentialGiven: true))
+            return .failure(
+                Refusal(reason: .malformed, message: "more than one Authorization header", credentialGiven: true))
         }
         let text = field.withUnsafeBytesOfValue { bytes -> String? in
             bytes.count <= Self.maxCredentialBytes ? String(validating: bytes, as: UTF8.self) : nil
         }
         guard let text else {
-            return .failure(Refusal(reason: .malformed, message: "the Authorization header is too long or not UTF-8", credentialGiven: true))
+            return .failure(
+                Refusal(
+                    reason: .malformed, message: "the Authorization header is too long or not UTF-8",
+                    credentialGiven: true))
         }
         let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            return .failure(Refusal(reason: .malformed, message: "the Authorization header must be 'Bearer <token>'", credentialGiven: !text.isEmpty))
+            return .failure(
+                Refusal(
+                    reason: .malformed, message: "the Authorization header must be 'Bearer <token>'",
+                    credentialGiven: !text.isEmpty))
         }
         let credential = parts[1].trimmingCharacters(in: .whitespaces)
         for authenticator in authenticators {

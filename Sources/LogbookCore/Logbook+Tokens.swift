@@ -34,7 +34,10 @@ public enum TokenSecret {
         guard text.hasPrefix(prefix) else { return false }
         let body = text.utf8.dropFirst(prefix.utf8.count)
         return body.count == 43
-            && body.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }
+            && body.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D
+                    || $0 == 0x5F
+            }
     }
 
     /// Equality whose time depends only on the lengths, not on where the bytes differ.
@@ -62,7 +65,8 @@ extension Logbook {
         let secret = TokenSecret.generate()
         let (expiresAt, overflow) = expiresIn.map { now.addingReportingOverflow($0) } ?? (0, false)
         if overflow {
-            throw LogbookError(ValidationError(code: .invalid, field: "expires_in", message: "is too far in the future"))
+            throw LogbookError(
+                ValidationError(code: .invalid, field: "expires_in", message: "is too far in the future"))
         }
         let grant = TokenGrant(
             name: name, role: role, expiresAt: expiresIn == nil ? nil : expiresAt, issuer: context.actor,
@@ -141,7 +145,8 @@ public enum TokenLifetime {
         else {
             throw LogbookError(
                 .invalid, field: field,
-                "\(ValidationError.quote(text)) is not a lifetime: use a positive number of days, hours or minutes (90d, 12h, 30m, at most 100 years) or never")
+                "\(ValidationError.quote(text)) is not a lifetime: use a positive number of days, hours or minutes (90d, 12h, 30m, at most 100 years) or never"
+            )
         }
         return count * unit
     }

@@ -35,7 +35,9 @@ struct Serve: AsyncParsableCommand {
         guard let mode = AuthenticationMode(rawValue: auth) else {
             throw ValidationError("--auth must be automatic, required or off")
         }
-        if mode == .off && !insecure { throw ValidationError("--auth off serves the API to anyone: add --insecure to mean it") }
+        if mode == .off && !insecure {
+            throw ValidationError("--auth off serves the API to anyone: add --insecure to mean it")
+        }
     }
 
     func run() async throws {
@@ -85,7 +87,8 @@ struct Serve: AsyncParsableCommand {
         guard !authenticated, !isLoopback(host), !insecure else { return }
         throw LogbookError(
             .invalid, field: "--http-host",
-            "refusing to serve the API on \(host) without authentication: issue a token first (logbook tokens issue), pass --auth required, or pass --insecure to serve it open")
+            "refusing to serve the API on \(host) without authentication: issue a token first (logbook tokens issue), pass --auth required, or pass --insecure to serve it open"
+        )
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -1,4 +1,3 @@
-@testable import AdminAPI
 import Foundation
 import Gateway
 import HTTPTypes
@@ -10,6 +9,8 @@ import Prometheus
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import AdminAPI
 
 /// Log lines a test can search (for a secret that must never be written).
 final class CapturedLines: Sendable {
@@ -112,13 +113,16 @@ struct AuthenticationTests {
                 #expect(message.contains(reason), "\(message)")
             }
             var notUTF8 = HTTPFields()
-            notUTF8.append(HTTPField(name: .authorization, lenientValue: [0x42, 0x65, 0x61, 0x72, 0x65, 0x72, 0x20, 0xFF, 0xFE]))
+            notUTF8.append(
+                HTTPField(name: .authorization, lenientValue: [0x42, 0x65, 0x61, 0x72, 0x65, 0x72, 0x20, 0xFF, 0xFE]))
             let refused = try await client.send(.get, "/services", headers: notUTF8)
             #expect(refused.status == .unauthorized)
             #expect(refused.headers[.wwwAuthenticate] == #"Bearer realm="logbook", error="invalid_token""#)
 
             var several = HTTPFields()
-            for _ in 0..<5 { several.append(HTTPField(name: .authorization, value: "Bearer \(fixture.secrets[.admin]!)")) }
+            for _ in 0..<5 {
+                several.append(HTTPField(name: .authorization, value: "Bearer \(fixture.secrets[.admin]!)"))
+            }
             let many = try await client.send(.get, "/services", headers: several)
             #expect(many.status == .unauthorized)
             #expect(many.text.contains("more than one Authorization header"))
@@ -160,7 +164,8 @@ struct AuthenticationTests {
                 #expect(operation["security"] != nil, "\(key) states its security")
             }
         }
-        let table = Dictionary(uniqueKeysWithValues: OperationRoles.table.map { ("\($0.method) \($0.path)", $0.role.rawValue) })
+        let table = Dictionary(
+            uniqueKeysWithValues: OperationRoles.table.map { ("\($0.method) \($0.path)", $0.role.rawValue) })
         #expect(table == documented)
         let schemes = (document["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
         #expect(schemes?["bearer"] != nil)
@@ -189,7 +194,8 @@ struct AuthenticationTests {
                 }
             }
             // The stream: a viewer may open it (bounded by limit=0 so it ends).
-            let stream = try await client.send(.get, "/events/stream?limit=1&after_seq=0", headers: fixture.bearer(.viewer))
+            let stream = try await client.send(
+                .get, "/events/stream?limit=1&after_seq=0", headers: fixture.bearer(.viewer))
             #expect(stream.status == .ok)
         }
     }
@@ -203,18 +209,20 @@ struct AuthenticationTests {
             let created = try await client.send(.post, "/services/add", json: Fixture.service("a"), headers: headers)
             #expect(created.status == .created)
             #expect(created.headers[.actor] == "token:t-operator")
-            let events = try await client.send(
-                .get, "/events?actor=token:t-operator", headers: fixture.bearer(.viewer)
-            ).object["events"] as? [[String: Any]]
+            let events =
+                try await client.send(
+                    .get, "/events?actor=token:t-operator", headers: fixture.bearer(.viewer)
+                ).object["events"] as? [[String: Any]]
             #expect(events?.count == 1)
             #expect(events?.first?["actor"] as? String == "token:t-operator")
             // The claimed actor is kept beside the event, never as its actor.
             let entities = events?.first?["entities"] as? [String] ?? []
             #expect(entities.contains("claimed-actor/mallory"), "\(entities)")
             #expect(entities.contains { $0.hasPrefix("client/") }, "\(entities)")
-            let claimed = try await client.send(
-                .get, "/events?entity=claimed-actor/mallory", headers: fixture.bearer(.viewer)
-            ).object["events"] as? [[String: Any]]
+            let claimed =
+                try await client.send(
+                    .get, "/events?entity=claimed-actor/mallory", headers: fixture.bearer(.viewer)
+                ).object["events"] as? [[String: Any]]
             #expect(claimed?.count == 1)
         }
     }
@@ -234,29 +242,39 @@ struct AuthenticationTests {
             let again = try await client.send(
                 .post, "/tokens", json: #"{"name": "ci-deployer", "role": "viewer"}"#, headers: admin)
             #expect(again.status == .conflict)
-            for body in [#"{"name": "bad name", "role": "viewer"}"#, #"{"name": "x", "role": "root"}"#,
-                #"{"name": "x", "role": "viewer", "expires_in": "soon"}"#, #"{"name": "x", "role": "viewer", "extra": 1}"#]
-            {
-                try await expectRejected(client, fixture.harness, .post, "/tokens", json: body, headers: admin, status: .badRequest)
+            for body in [
+                #"{"name": "bad name", "role": "viewer"}"#, #"{"name": "x", "role": "root"}"#,
+                #"{"name": "x", "role": "viewer", "expires_in": "soon"}"#,
+                #"{"name": "x", "role": "viewer", "extra": 1}"#,
+            ] {
+                try await expectRejected(
+                    client, fixture.harness, .post, "/tokens", json: body, headers: admin, status: .badRequest)
             }
             let list = try await client.send(.get, "/tokens", headers: admin)
             #expect(list.status == .ok)
             #expect(!list.text.contains(secret))
             #expect(!list.text.contains(TokenSecret.hash(secret)))
             #expect(!list.text.contains("sha256"))
-            let use = try await client.send(.post, "/services/add", json: Fixture.service("b"), headers: [.authorization: "Bearer \(secret)"])
+            let use = try await client.send(
+                .post, "/services/add", json: Fixture.service("b"), headers: [.authorization: "Bearer \(secret)"])
             #expect(use.status == .created)
             #expect(try await client.send(.delete, "/tokens/ci-deployer", headers: admin).status == .ok)
-            try await expectRejected(client, fixture.harness, .delete, "/tokens/ci-deployer", headers: admin, status: .conflict)
-            try await expectRejected(client, fixture.harness, .delete, "/tokens/nope", headers: admin, status: .notFound)
-            #expect(try await client.send(.get, "/services", headers: [.authorization: "Bearer \(secret)"]).status == .unauthorized)
+            try await expectRejected(
+                client, fixture.harness, .delete, "/tokens/ci-deployer", headers: admin, status: .conflict)
+            try await expectRejected(
+                client, fixture.harness, .delete, "/tokens/nope", headers: admin, status: .notFound)
+            #expect(
+                try await client.send(.get, "/services", headers: [.authorization: "Bearer \(secret)"]).status
+                    == .unauthorized)
         }
         // Tokens are not configuration: events 1-4 and 6 are token events, 5 registered service b.
         #expect(fixture.harness.logbook.state.version == 5)
         #expect(fixture.harness.head == 6)
     }
 
-    @Test("after 20 failures a minute an address gets 429 with Retry-After; failures are counted and logged, nothing appended")
+    @Test(
+        "after 20 failures a minute an address gets 429 with Retry-After; failures are counted and logged, nothing appended"
+    )
     func failuresSlowedDown() async throws {
         let fixture = try await AuthFixture()
         let head = fixture.harness.head
@@ -291,7 +309,8 @@ struct AuthenticationTests {
                 for path in ["/events", "/tokens", "/state", "/status", "/services"] {
                     answers += try await client.send(.get, path, headers: headers).text
                 }
-                answers += try await client.send(.post, "/services/add", json: Fixture.service("s"), headers: headers).text
+                answers += try await client.send(.post, "/services/add", json: Fixture.service("s"), headers: headers)
+                    .text
             }
             _ = try await client.send(.delete, "/tokens/api-made", headers: fixture.bearer(.admin))
             answers += try await client.send(.get, "/services", headers: [.authorization: "Bearer \(secret)"]).text

@@ -7,7 +7,8 @@ import Testing
 
 @Suite("tokens in the log")
 struct TokenTests {
-    @Test("issuing and revoking tokens moves neither the configuration version nor the state; a reopen folds them again")
+    @Test(
+        "issuing and revoking tokens moves neither the configuration version nor the state; a reopen folds them again")
     func notConfiguration() async throws {
         let dir = try TemporaryDirectory()
         var (store, logbook) = try openLogbook(dir.path + "/data", checkpointInterval: 2)
@@ -15,7 +16,8 @@ struct TokenTests {
         let before = logbook.state
         let issued = try await logbook.issueToken(
             name: "ci", role: .operator, expiresIn: 3_600_000, context: RequestContext(actor: "cli:alice"))
-        _ = try await logbook.issueToken(name: "ro", role: .viewer, expiresIn: nil, context: RequestContext(actor: "cli"))
+        _ = try await logbook.issueToken(
+            name: "ro", role: .viewer, expiresIn: nil, context: RequestContext(actor: "cli"))
         _ = try await logbook.revokeToken(name: "ro", context: RequestContext(actor: "cli"))
         #expect(logbook.state.version == before.version)
         #expect(logbook.state.services == before.services)
@@ -33,7 +35,9 @@ struct TokenTests {
         // The authenticator: the secret, in constant time; a revoked or expired token is refused.
         let authenticator = TokenAuthenticator(logbook: logbook)
         let now = Logbook.nowMilliseconds()
-        #expect(try authenticator.authenticate(issued.secret, now: now)?.get() == Principal(source: .token, name: "ci", role: .operator))
+        #expect(
+            try authenticator.authenticate(issued.secret, now: now)?.get()
+                == Principal(source: .token, name: "ci", role: .operator))
         #expect(authenticator.authenticate(issued.secret, now: now + 3_600_001) == .failure(.expired))
         #expect(authenticator.authenticate("lbk_" + String(repeating: "a", count: 43), now: now) == .failure(.unknown))
         #expect(authenticator.authenticate("lbk_x", now: now) == .failure(.malformed))
@@ -54,10 +58,14 @@ struct TokenTests {
             _ = try await logbook.issueToken(name: "x", role: .admin, expiresIn: nil, context: context)
         }
         #expect(duplicate?.code == .duplicate)
-        let unknown = await #expect(throws: LogbookError.self) { _ = try await logbook.revokeToken(name: "y", context: context) }
+        let unknown = await #expect(throws: LogbookError.self) {
+            _ = try await logbook.revokeToken(name: "y", context: context)
+        }
         #expect(unknown?.code == .notFound)
         _ = try await logbook.revokeToken(name: "x", context: context)
-        let again = await #expect(throws: LogbookError.self) { _ = try await logbook.revokeToken(name: "x", context: context) }
+        let again = await #expect(throws: LogbookError.self) {
+            _ = try await logbook.revokeToken(name: "x", context: context)
+        }
         #expect(again?.code == .conflict)
         // A revoked name may be issued again.
         _ = try await logbook.issueToken(name: "x", role: .admin, expiresIn: nil, context: context)
@@ -78,9 +86,11 @@ struct TokenTests {
         #expect(event.changesConfiguration == false)
         #expect(event.kind == .configuration)
         #expect(event.entities == ["token/n", "tokens"])
-        let decoded = try GatewayEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.encodePayload())
+        let decoded = try GatewayEvent.decode(
+            type: event.type, schemaVersion: event.schemaVersion, payload: event.encodePayload())
         #expect(decoded == event)
-        let never = GatewayEvent.tokenIssued(TokenGrant(name: "n", role: .viewer, expiresAt: nil, issuer: "cli", secretSHA256: "ab"))
+        let never = GatewayEvent.tokenIssued(
+            TokenGrant(name: "n", role: .viewer, expiresAt: nil, issuer: "cli", secretSHA256: "ab"))
         #expect(try GatewayEvent.decode(type: never.type, schemaVersion: 1, payload: never.encodePayload()) == never)
         let json = String(decoding: event.payloadJSON(), as: UTF8.self)
         #expect(json == #"{"expires_at":1800000000000,"issuer":"cli","name":"n","role":"admin","secret_sha256":"ab"}"#)
@@ -104,12 +114,17 @@ struct TokenTests {
 
 @Suite("logbook tokens", .serialized)
 struct TokenCLITests {
-    @Test("issue prints only the secret on stdout; list shows no hash; revoke; the secret is nowhere in the log or export")
+    @Test(
+        "issue prints only the secret on stdout; list shows no hash; revoke; the secret is nowhere in the log or export"
+    )
     func issueListRevoke() throws {
         let dir = try TemporaryDirectory()
         let data = dir.path + "/data"
         let issued = try runLogbook(
-            ["tokens", "issue", "--name", "ci-deployer", "--role", "operator", "--expires", "12h", "--actor", "alice", "--data-dir", data])
+            [
+                "tokens", "issue", "--name", "ci-deployer", "--role", "operator", "--expires", "12h", "--actor",
+                "alice", "--data-dir", data,
+            ])
         #expect(issued.status == 0, "\(issued.stderr)")
         let secret = issued.stdout.trimmingCharacters(in: .newlines)
         #expect(TokenSecret.isWellFormed(secret), "\(issued.stdout)")
@@ -119,7 +134,9 @@ struct TokenCLITests {
         #expect(list.stdout.contains("ci-deployer  operator"))
         #expect(list.stdout.contains("alice  active"))
         #expect(!list.stdout.contains(TokenSecret.hash(secret)))
-        let duplicate = try runLogbook(["tokens", "issue", "--name", "ci-deployer", "--role", "viewer", "--data-dir", data])
+        let duplicate = try runLogbook([
+            "tokens", "issue", "--name", "ci-deployer", "--role", "viewer", "--data-dir", data,
+        ])
         #expect(duplicate.status == 1)
         #expect(duplicate.stderr.contains("active"))
         let badRole = try runLogbook(["tokens", "issue", "--name", "x", "--role", "root", "--data-dir", data])

@@ -5,7 +5,8 @@ public enum TokenDecider {
         -> GatewayEvent
     {
         guard Validator.isValidName(grant.name) else {
-            throw .invalid("name", "\(ValidationError.quote(grant.name)) is not a valid token name: \(NameRule.summary)")
+            throw .invalid(
+                "name", "\(ValidationError.quote(grant.name)) is not a valid token name: \(NameRule.summary)")
         }
         if let expiresAt = grant.expiresAt, expiresAt <= now {
             throw .invalid("expires_at", "the token would already be expired")

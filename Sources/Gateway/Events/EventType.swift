@@ -112,7 +112,9 @@ public enum EventType: String, CaseIterable, Sendable {
         case .tokenIssued:
             Row(1, changesConfiguration: false) { reader throws(PayloadError) in .tokenIssued(try reader.read()) }
         case .tokenRevoked:
-            Row(1, changesConfiguration: false) { reader throws(PayloadError) in .tokenRevoked(name: try reader.read()) }
+            Row(1, changesConfiguration: false) { reader throws(PayloadError) in
+                .tokenRevoked(name: try reader.read())
+            }
         }
     }
 
