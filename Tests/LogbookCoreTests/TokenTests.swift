@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import LogbookCore
 import TestSupport
+import Synchronization
 import Testing
 
 @Suite("tokens in the log")
@@ -42,6 +43,24 @@ struct TokenTests {
         #expect(authenticator.authenticate("lbk_" + String(repeating: "a", count: 43), now: now) == .failure(.unknown))
         #expect(authenticator.authenticate("lbk_x", now: now) == .failure(.malformed))
         #expect(authenticator.authenticate("eyJ.a.b", now: now) == nil)
+    }
+
+    @Test("token events wake no state watcher: what the translator and xDS see changes only with configuration")
+    func noStateUpdate() async throws {
+        let dir = try TemporaryDirectory()
+        let (store, logbook) = try openLogbook(dir.path + "/data")
+        defer { store.close() }
+        let stream = logbook.stateUpdates()
+        let received = Mutex<[UInt64]>([])
+        let watcher = Task { for await state in stream { received.withLock { $0.append(state.version) } } }
+        defer { watcher.cancel() }
+        _ = try await eventually("the first state") { received.withLock { $0 == [0] ? true : nil } }
+        _ = try await logbook.issueToken(name: "t", role: .admin, expiresIn: nil, context: RequestContext())
+        _ = try await logbook.revokeToken(name: "t", context: RequestContext())
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(received.withLock { $0 } == [0])
+        _ = try await logbook.execute(.registerService(service("a")))
+        _ = try await eventually("the service's state") { received.withLock { $0 == [0, 3] ? true : nil } }
     }
 
     @Test("names follow the name rule; an active name is a conflict; revoking unknown or revoked tokens is refused")
