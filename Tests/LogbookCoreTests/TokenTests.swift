@@ -2,8 +2,8 @@ import EventLog
 import Foundation
 import Gateway
 import LogbookCore
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("tokens in the log")
