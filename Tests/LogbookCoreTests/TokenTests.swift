@@ -118,6 +118,23 @@ struct TokenTests {
         #expect(state.version == 0 && state.head == 7)
     }
 
+    @Test("schema 1 payloads are pinned: TokenIssued and TokenRevoked golden bytes")
+    func goldenBytes() throws {
+        let grant = TokenGrant(name: "ci", role: .admin, expiresAt: 1, issuer: "cli", secretSHA256: "ab")
+        let issued: [UInt8] = [
+            0x02, 0x63, 0x69, 0x05, 0x61, 0x64, 0x6D, 0x69, 0x6E, 0x01, 0x02, 0x03, 0x63, 0x6C, 0x69, 0x02, 0x61, 0x62,
+        ]
+        #expect(GatewayEvent.tokenIssued(grant).encodePayload() == issued)
+        #expect(try GatewayEvent.decode(type: "TokenIssued", schemaVersion: 1, payload: issued) == .tokenIssued(grant))
+        #expect(GatewayEvent.tokenRevoked(name: "ci").encodePayload() == [0x02, 0x63, 0x69])
+        // An unknown role is a payload error, not a crash.
+        var badRole = issued
+        badRole[4] = 0x78
+        #expect(throws: PayloadError.self) {
+            try GatewayEvent.decode(type: "TokenIssued", schemaVersion: 1, payload: badRole)
+        }
+    }
+
     @Test("lifetimes: 90d, 12h, 30m, never; anything else names the field")
     func lifetimes() throws {
         #expect(try TokenLifetime.parse("90d", field: "f") == 90 * 86_400_000)
