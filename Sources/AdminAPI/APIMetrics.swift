@@ -72,6 +72,13 @@ public final class APIMetrics: Sendable {
         recordPosition(head: result.head, version: result.version)
     }
 
+    /// A refused credential, by `CredentialRefusal` reason (never the credential).
+    func recordAuthFailure(reason: String) {
+        CoreMetrics.Counter(
+            label: "logbook_auth_failures_total", dimensions: [("reason", reason)], factory: factory
+        ).increment()
+    }
+
     func recordPosition(head: UInt64, version: UInt64) {
         self.head.record(Int64(clamping: head))
         self.version.record(Int64(clamping: version))

@@ -13,12 +13,19 @@ public struct AdminAPIConfiguration: Sendable {
     public var streamHeartbeat: Duration
     /// Deadlines and the connection cap that keep slow or idle clients from holding the server.
     public var connectionLimits: ConnectionLimits
+    /// Whether requests need a bearer token.
+    public var authentication: AuthenticationMode
+    /// Failed authentications one client address may make in a minute before it gets 429.
+    public var authFailuresPerMinute: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, configPath: String? = nil,
         buildVersion: String = LogbookBuild.version, streamHeartbeat: Duration = .seconds(15),
-        connectionLimits: ConnectionLimits = ConnectionLimits()
+        connectionLimits: ConnectionLimits = ConnectionLimits(),
+        authentication: AuthenticationMode = .automatic, authFailuresPerMinute: Int = 20
     ) {
+        self.authentication = authentication
+        self.authFailuresPerMinute = authFailuresPerMinute
         self.connectionLimits = connectionLimits
         self.host = host
         self.port = port

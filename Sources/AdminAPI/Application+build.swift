@@ -1,3 +1,4 @@
+import Gateway
 import Hummingbird
 import HummingbirdCore
 import LogbookCore
@@ -11,12 +12,19 @@ import Logging
 /// cannot be read (`OpenAPIDocument`).
 func buildRouter(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
-    metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil
+    metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil,
+    authenticators: [any BearerAuthenticator]? = nil
 ) throws -> Router<AdminRequestContext> {
     let router = Router(context: AdminRequestContext.self)
     // Outermost, so it counts the status the client finally gets, errors included.
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestMetadataMiddleware())
+    let mode = configuration.authentication
+    router.add(
+        middleware: AuthenticationMiddleware(
+            authenticators: authenticators ?? [TokenAuthenticator(logbook: logbook)],
+            isRequired: { mode == .required || (mode == .automatic && logbook.tokens.everIssued) },
+            limiter: FailureLimiter(limit: configuration.authFailuresPerMinute), metrics: metrics))
     try addEndpoints(
         to: router, logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig)
     return router
@@ -49,6 +57,7 @@ public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
     routes.addRoutes(
         EventStreamController(logbook: logbook, metrics: metrics, heartbeat: configuration.streamHeartbeat).endpoints)
     routes.addRoutes(AuditController(logbook: logbook).endpoints)
+    routes.addRoutes(TokenController(logbook: logbook, metrics: metrics).endpoints, atPath: "/tokens")
 }
 
 /// The HTTP API as a Hummingbird application; `onServerRunning` gets the bound port
@@ -57,12 +66,14 @@ public func addEndpoints<Routes: RouterMethods<AdminRequestContext>>(
 public func buildApplication(
     logbook: Logbook, configuration: AdminAPIConfiguration = AdminAPIConfiguration(),
     metrics: APIMetrics = APIMetrics(), envoyConfig: (any EnvoyConfigSource)? = nil,
+    authenticators: [any BearerAuthenticator]? = nil,
     logger: Logger = Logger(label: "logbook.api", factory: { _ in SwiftLogNoOpLogHandler() }),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     Application(
         router: try buildRouter(
-            logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig),
+            logbook: logbook, configuration: configuration, metrics: metrics, envoyConfig: envoyConfig,
+            authenticators: authenticators),
         server: .guardedHTTP1(limits: configuration.connectionLimits),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "logbook",

@@ -15,11 +15,13 @@ enum Mutation {
         var hash = SHA256()
         hash.update(data: Data("\(request.method.rawValue) \(request.uri.description)\n".utf8))
         if let body { hash.update(data: body.bytes) }
-        return LogbookCore.RequestContext(
+        var answer = LogbookCore.RequestContext(
             actor: context.actor, requestID: context.requestID,
             idempotencyKey: try idempotencyKey(request.headers[.idempotencyKey]),
             expectedVersion: try expectedVersion(request.headers[.ifMatch]),
             requestDigest: Array(hash.finalize()))
+        answer.requestEntities = context.requestEntities
+        return answer
     }
 
     /// `If-Match: 12`, `"12"` or `W/"12"`; `*` matches any version.

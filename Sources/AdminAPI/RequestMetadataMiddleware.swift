@@ -33,7 +33,8 @@ struct RequestMetadataMiddleware: RouterMiddleware {
             response = answer.response()
         }
         response.headers[.requestID] = context.requestID
-        response.headers[.actor] = context.actor
+        // Authentication sets the proven actor on its answers; otherwise X-Actor is echoed.
+        if response.headers[.actor] == nil { response.headers[.actor] = context.actor }
         return response
     }
 

@@ -24,6 +24,10 @@ public actor Logbook {
     private let durable: Mutex<GatewayState>
     /// The durable state plus everything queued: what the next command is decided against.
     private var pending: GatewayState
+    /// Every token issued, through the durable head; read by authentication on every request.
+    let durableTokens: Mutex<TokenRegistry>
+    /// The durable tokens plus everything queued: what token commands are decided against.
+    var pendingTokens: TokenRegistry
     /// Idempotency keys whose first request is still on its way to the disk.
     private var keysInFlight = Set<String>()
     /// What the observation events say about every node, up to the durable head; folded from
@@ -47,6 +51,9 @@ public actor Logbook {
         let state = try projection.state(at: store.head)
         self.durable = Mutex(state)
         self.pending = state
+        let tokens = try Self.foldTokens(store: store)
+        self.durableTokens = Mutex(tokens)
+        self.pendingTokens = tokens
     }
 
     /// Writes the checkpoints a log lacks (an imported or generated log has none), one every
@@ -117,10 +124,17 @@ public actor Logbook {
         let first = pending.head + 1
         let applied = events.enumerated().map { AppliedEvent(sequence: first + UInt64($0.offset), event: $0.element) }
         let request = AppendRequest(
-            events: events.map(EventCoding.newEvent), actor: context.actor, requestID: context.requestID,
+            events: events.map { event in
+                var new = EventCoding.newEvent(event)
+                new.entities += context.requestEntities
+                return new
+            }, actor: context.actor, requestID: context.requestID,
             expectedHead: events.isEmpty ? nil : pending.head, idempotencyKey: context.idempotencyKey,
             requestDigest: context.requestDigest)
-        for event in applied { pending.apply(event.event, seq: event.sequence) }
+        for event in applied {
+            pending.apply(event.event, seq: event.sequence)
+            pendingTokens.apply(event.event, seq: event.sequence)
+        }
         if let key = context.idempotencyKey { keysInFlight.insert(key) }
         defer { if let key = context.idempotencyKey { keysInFlight.remove(key) } }
         let outcome: AppendResult
@@ -137,6 +151,9 @@ public actor Logbook {
                             if state.version != oldVersion { self.stateWatchers.send(state) }
                             return (old, state)
                         }
+                        self.durableTokens.withLock { tokens in
+                            for event in applied { tokens.apply(event.event, seq: event.sequence) }
+                        }
                         self.observed.withLock { board in
                             for event in applied {
                                 board?.apply(event.event, seq: event.sequence, at: appended.recordedAt)
@@ -152,10 +169,12 @@ public actor Logbook {
         } catch let error as EventLogError {
             // Everything queued after a failed append fails with it; start again from the disk.
             pending = durable.withLock { $0 }
+            pendingTokens = durableTokens.withLock { $0 }
             throw LogbookError(error)
         }
         if outcome.replayed, let key = context.idempotencyKey {
             pending = durable.withLock { $0 }
+            pendingTokens = durableTokens.withLock { $0 }
             let record = IdempotencyRecord(
                 sequences: outcome.sequences, head: outcome.head, recordedAt: outcome.recordedAt,
                 requestDigest: context.requestDigest)

@@ -15,6 +15,10 @@ public struct RequestContext: Sendable {
     public var expectedVersion: UInt64?
     /// A fingerprint of the request body, so a reused idempotency key with another body is refused.
     public var requestDigest: [UInt8]
+    /// By-entity keys about the request rather than the event, added to each event it appends:
+    /// with authentication on, the `X-Actor` a client claimed and its address, so they are
+    /// kept (and searchable) without ever being taken for the actor.
+    public var requestEntities: [String] = []
 
     public init(
         actor: String = "anonymous", requestID: String = UUID().uuidString.lowercased(),

@@ -10,7 +10,7 @@ struct LogbookCommand: AsyncParsableCommand {
         subcommands: [
             Apply.self, Events.self, State.self, Versions.self, Diff.self, Rollback.self, Verify.self,
             Export.self, Import.self, Backup.self, AppendLoop.self, Serve.self, Up.self, Replay.self,
-            PKICommand.self,
+            PKICommand.self, TokensCommand.self,
         ])
 
     /// ArgumentParser's own main, except that a bad argument is one line on stderr and exit 1,

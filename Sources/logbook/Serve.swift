@@ -20,11 +20,24 @@ struct Serve: AsyncParsableCommand {
     var xdsPort = 18000
     @Option(help: "A declarative file: applied when the log is empty, re-read by POST /config/reload.")
     var config: String?
+    @Option(
+        help: ArgumentHelp(
+            "When the API asks for a bearer token: automatic (once the log holds a token), required, or off (needs --insecure).",
+            valueName: "mode"))
+    var auth = "automatic"
+    @Flag(help: "Allow serving without authentication: with --auth off, or on a non-loopback address with no token.")
+    var insecure = false
     @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
         guard (0...65535).contains(xdsPort) else { throw ValidationError("--xds-port must be 0...65535") }
+        guard let mode = AuthenticationMode(rawValue: auth) else {
+            throw ValidationError("--auth must be automatic, required or off")
+        }
+        if mode == .off && !insecure {
+            throw ValidationError("--auth off serves the API to anyone: add --insecure to mean it")
+        }
     }
 
     func run() async throws {
@@ -33,7 +46,9 @@ struct Serve: AsyncParsableCommand {
         let metrics = APIMetrics.process
         try await reportingErrors {
             let configuration = ServerConfiguration(
-                api: AdminAPIConfiguration(host: httpHost, port: httpPort, configPath: config.map(Self.absolute)),
+                api: AdminAPIConfiguration(
+                    host: httpHost, port: httpPort, configPath: config.map(Self.absolute),
+                    authentication: AuthenticationMode(rawValue: auth) ?? .automatic),
                 xdsHost: xdsHost, xdsPort: xdsPort)
             // Ports and the file before the log is opened, so a busy port or a typo fails fast and
             // creates nothing.
@@ -48,6 +63,9 @@ struct Serve: AsyncParsableCommand {
                     context: RequestContext(actor: "serve", requestID: "serve-" + UUID().uuidString.lowercased()))
                 Self.say("applied \(declarative.path): \(result.events.count) events, version \(result.version)")
             }
+            try Self.checkExposure(
+                host: httpHost, mode: configuration.api.authentication, hasTokens: session.logbook.tokens.everIssued,
+                insecure: insecure)
             // An imported or crashed log may lack checkpoints; state-at-version queries need them.
             try await session.logbook.writeMissingCheckpoints()
             let (httpHost, xdsHost) = (self.httpHost, self.xdsHost)
@@ -60,6 +78,21 @@ struct Serve: AsyncParsableCommand {
                         + " (log head \(store.head))")
             }
         }
+    }
+
+    /// An API that can change the whole gateway is not served beyond loopback with nobody
+    /// required to authenticate, unless the operator says so.
+    static func checkExposure(host: String, mode: AuthenticationMode, hasTokens: Bool, insecure: Bool) throws {
+        let authenticated = mode == .required || (mode == .automatic && hasTokens)
+        guard !authenticated, !isLoopback(host), !insecure else { return }
+        throw LogbookError(
+            .invalid, field: "--http-host",
+            "refusing to serve the API on \(host) without authentication: issue a token first (logbook tokens issue), pass --auth required, or pass --insecure to serve it open"
+        )
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     /// The reload path must not depend on a later working directory.

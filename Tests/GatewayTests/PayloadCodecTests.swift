@@ -36,6 +36,9 @@ struct PayloadCodecTests {
             ProxyNack(
                 typeURL: "type.googleapis.com/envoy.config.listener.v3.Listener", version: "13",
                 message: "bad port ✓\nsecond line", nodes: ["a", "b"])),
+        .tokenIssued(
+            TokenGrant(name: "ci", role: .operator, expiresAt: 1_800_000_000_000, issuer: "cli ✓", secretSHA256: "ab")),
+        .tokenRevoked(name: "ci"),
     ]
 
     @Test("every event type round-trips through its binary payload", arguments: everyEvent)
@@ -46,7 +49,7 @@ struct PayloadCodecTests {
         #expect(event.kind == (event.observations.isEmpty ? .configuration : .observation))
         let addedLater: [EventType] = [
             EventType.proxyPinned, EventType.proxyUnpinned, EventType.proxyConnected, EventType.proxyDisconnected,
-            EventType.proxyAcked, EventType.proxyNacked,
+            EventType.proxyAcked, EventType.proxyNacked, EventType.tokenIssued, EventType.tokenRevoked,
         ]
         // Schema 3 made the rate limit a field of the route (migrations/0002-rate-limit-field).
         let routeCarriers: [EventType] = [EventType.routeAdded, EventType.routeChanged, EventType.configRolledBack]
@@ -61,7 +64,7 @@ struct PayloadCodecTests {
 
     @Test("every event has a type, entities, a summary and JSON")
     func metadata() throws {
-        #expect(Set(Self.everyEvent.map(\.type)).count == 16)
+        #expect(Set(Self.everyEvent.map(\.type)).count == 18)
         #expect(Set(Self.everyEvent.map(\.type)) == Set(EventType.allTypes))
         #expect(
             GatewayEvent.serviceRegistered(service("rest-api")).summary == "service rest-api registered (1 endpoint)")
@@ -70,6 +73,7 @@ struct PayloadCodecTests {
         #expect(
             Self.everyEvent.filter { !$0.changesConfiguration }.map(\.type) == [
                 "DeclarativeConfigApplied", "ProxyConnected", "ProxyDisconnected", "ProxyAcked", "ProxyNacked",
+                "TokenIssued", "TokenRevoked",
             ])
         #expect(Self.everyEvent.filter { $0.kind == .observation }.allSatisfy { !$0.changesConfiguration })
         #expect(GatewayEvent.proxyPinned(key: .fleet("edge"), version: 3).entities == ["fleet/edge"])

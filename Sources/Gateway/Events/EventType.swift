@@ -20,6 +20,8 @@ public enum EventType: String, CaseIterable, Sendable {
     case proxyDisconnected = "ProxyDisconnected"
     case proxyAcked = "ProxyAcked"
     case proxyNacked = "ProxyNacked"
+    case tokenIssued = "TokenIssued"
+    case tokenRevoked = "TokenRevoked"
 
     /// Reads one schema version's payload into the current event.
     typealias Decode = (inout BinaryReader) throws(PayloadError) -> GatewayEvent
@@ -105,6 +107,14 @@ public enum EventType: String, CaseIterable, Sendable {
             Row(1, .observation) { reader throws(PayloadError) in .proxyDisconnected(nodes: try reader.read()) }
         case .proxyAcked: Row(1, .observation) { reader throws(PayloadError) in .proxyAcked(try reader.read()) }
         case .proxyNacked: Row(1, .observation) { reader throws(PayloadError) in .proxyNacked(try reader.read()) }
+        // Tokens are access, not configuration: folded (into `TokenRegistry`), but the version,
+        // the state and what xDS sends stay as they were.
+        case .tokenIssued:
+            Row(1, changesConfiguration: false) { reader throws(PayloadError) in .tokenIssued(try reader.read()) }
+        case .tokenRevoked:
+            Row(1, changesConfiguration: false) { reader throws(PayloadError) in
+                .tokenRevoked(name: try reader.read())
+            }
         }
     }
 

@@ -18,6 +18,9 @@ public enum GatewayEvent: Equatable, Sendable {
     case proxyDisconnected(nodes: [String])
     case proxyAcked(ProxyAck)
     case proxyNacked(ProxyNack)
+    /// Access (configuration kind, but not configuration): a bearer token and its revocation.
+    case tokenIssued(TokenGrant)
+    case tokenRevoked(name: String)
 
     /// The one switch that describes events: each one's type, its payload (binary and JSON), the
     /// entities it concerns and its summary. The name, schema version, kind, payload bytes, JSON,
@@ -93,6 +96,14 @@ public enum GatewayEvent: Equatable, Sendable {
                 "\(Self.describe(nodes: nack.nodes)) rejected \(Self.shortType(nack.typeURL)) version \(nack.version): "
                     + Self.oneLine(nack.message, limit: 160)
             }
+        case .tokenIssued(let grant):
+            body(.tokenIssued, grant, { [Self.tokenEntity(grant.name), Self.tokensEntity] }) {
+                "token \(grant.name) issued (\(grant.role.rawValue)) by \(grant.issuer)"
+            }
+        case .tokenRevoked(let name):
+            body(.tokenRevoked, Field("name", name), { [Self.tokenEntity(name), Self.tokensEntity] }) {
+                "token \(name) revoked"
+            }
         }
     }
 
@@ -118,6 +129,12 @@ public enum GatewayEvent: Equatable, Sendable {
 
     /// The by-entity index key of what one Envoy node did (registered or not, proxy or fleet member).
     public static func nodeEntity(_ id: String) -> String { "node/\(id)" }
+
+    /// The by-entity index key of one token's events.
+    public static func tokenEntity(_ name: String) -> String { "token/\(name)" }
+
+    /// The by-entity key every token event also carries, so the registry folds through the index.
+    public static let tokensEntity = "tokens"
 
     /// False for the marker that closes a declarative apply (its changes are the events before
     /// it) and for observations.

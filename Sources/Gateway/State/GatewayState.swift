@@ -80,6 +80,9 @@ public struct GatewayState: Equatable, Sendable {
             return
         case .proxyConnected, .proxyDisconnected, .proxyAcked, .proxyNacked:
             return
+        case .tokenIssued, .tokenRevoked:
+            // Folded by `TokenRegistry`: the configuration version does not move.
+            return
         }
         version = seq
     }
