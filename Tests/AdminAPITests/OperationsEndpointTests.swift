@@ -51,7 +51,10 @@ struct OperationsEndpointTests {
             #expect(!text.contains("/services/nope"), "raw paths must not become label values")
             #expect(text.contains(#"logbook_events_appended_total{type="ServiceRegistered"} 1"#))
             #expect(text.contains("logbook_append_duration_seconds_count 1"))
-            #expect(text.contains("logbook_append_duration_seconds_bucket{le=\"1.0\"} 1"))
+            // Which finite bucket the one append lands in depends on the machine's load (a loaded
+            // 2-core CI box has taken over a second); that the buckets are rendered does not.
+            #expect(text.contains("logbook_append_duration_seconds_bucket{le=\"1.0\"}"))
+            #expect(text.contains("logbook_append_duration_seconds_bucket{le=\"+Inf\"} 1"))
             #expect(text.contains("logbook_log_head 1"))
             #expect(text.contains("logbook_config_version 1"))
         }
