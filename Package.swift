@@ -123,6 +123,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Verifies JWTs from the operator's identity provider against a JWKS (RS256, ES256, EdDSA).
+        .target(
+            name: "JWTAuthentication",
+            dependencies: [
+                "Gateway",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The local development PKI: a CA, proxy/fleet client and server certificates, SPIFFE-style identities.
         .target(
             name: "PKI",
@@ -273,6 +285,16 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JWTAuthenticationTests",
+            dependencies: [
+                "JWTAuthentication", "Gateway", "TestSupport",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
