@@ -23,28 +23,46 @@ public final class JWTAuthenticator: BearerAuthenticator, Sendable {
         var size: Int?
     }
 
-    /// Loads the JWKS; throws when it cannot be read or has no usable key.
-    public init(settings: JWTSettings, logger: Logger = Logger(label: "logbook.jwt")) throws(JWTConfigurationError) {
-        self.settings = settings
-        self.logger = logger
-        let path = settings.jwks.path
+    /// Loads a JWKS file; throws when it cannot be read or has no usable key, or when the source
+    /// is a URL (use `start`, which can wait for the fetch).
+    public convenience init(settings: JWTSettings, logger: Logger = Logger(label: "logbook.jwt")) throws(JWTConfigurationError) {
+        guard case .file(let path) = settings.jwks else {
+            throw JWTConfigurationError("--jwt-jwks: a URL is fetched by JWTAuthenticator.start")
+        }
         let stamp = Self.stamp(path)
         let keys = try KeySet.load(path: path)
-        Self.logLoaded(keys, path: path, logger: logger)
-        state = Mutex(LoadedKeys(keys: keys, fileStamp: stamp))
+        self.init(settings: settings, logger: logger, keys: keys, fileStamp: stamp)
     }
 
-    /// Re-reads the JWKS file when its size or modification time changed. On a bad file the last
+    /// Loads the JWKS from either source: for a URL, the first fetch must succeed.
+    public static func start(
+        settings: JWTSettings, logger: Logger = Logger(label: "logbook.jwt")
+    ) async throws(JWTConfigurationError) -> JWTAuthenticator {
+        switch settings.jwks {
+        case .file: return try JWTAuthenticator(settings: settings, logger: logger)
+        case .url(let url, _):
+            let keys = try await JWKSFetcher.fetch(url)
+            return JWTAuthenticator(settings: settings, logger: logger, keys: keys, fileStamp: nil)
+        }
+    }
+
+    private init(settings: JWTSettings, logger: Logger, keys: KeySet, fileStamp: FileStamp?) {
+        self.settings = settings
+        self.logger = logger
+        Self.logLoaded(keys, source: settings.jwks.label, logger: logger)
+        state = Mutex(LoadedKeys(keys: keys, fileStamp: fileStamp))
+    }
+
+    /// Re-reads a JWKS file when its size or modification time changed. On a bad file the last
     /// good key set stays in use and the reason is logged. Returns true when new keys were loaded.
     @discardableResult
     public func refresh() -> Bool {
-        let path = settings.jwks.path
+        guard case .file(let path) = settings.jwks else { return false }
         let stamp = Self.stamp(path)
         guard state.withLock({ $0.fileStamp != stamp }) else { return false }
         do throws(JWTConfigurationError) {
             let keys = try KeySet.load(path: path)
-            state.withLock { $0 = LoadedKeys(keys: keys, fileStamp: stamp) }
-            Self.logLoaded(keys, path: path, logger: logger)
+            install(keys, fileStamp: stamp)
             return true
         } catch {
             // Remember the stamp so a bad file is reported once, not on every poll.
@@ -54,12 +72,40 @@ public final class JWTAuthenticator: BearerAuthenticator, Sendable {
         }
     }
 
-    /// Polls the JWKS file until the task is cancelled, for the server's service group.
-    public func run(every interval: Duration = .seconds(10)) async {
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
-            refresh()
+    /// Fetches a JWKS URL again; on any failure the last good key set stays in use and the
+    /// reason is logged. Returns true when new keys were loaded.
+    @discardableResult
+    public func refetch() async -> Bool {
+        guard case .url(let url, _) = settings.jwks else { return false }
+        do throws(JWTConfigurationError) {
+            install(try await JWKSFetcher.fetch(url), fileStamp: nil)
+            return true
+        } catch {
+            logger.error("JWKS fetch failed; keeping the previous keys", metadata: ["reason": "\(error.message)"])
+            return false
         }
+    }
+
+    /// Keeps the keys current until the task is cancelled, for the server's service group: a
+    /// file is polled every `interval`, a URL fetched every `refresh` of its source.
+    public func run(every interval: Duration = .seconds(10)) async {
+        let period: Duration
+        switch settings.jwks {
+        case .file: period = interval
+        case .url(_, let refresh): period = refresh
+        }
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: period) } catch { return }
+            switch settings.jwks {
+            case .file: refresh()
+            case .url: await refetch()
+            }
+        }
+    }
+
+    private func install(_ keys: KeySet, fileStamp: FileStamp?) {
+        state.withLock { $0 = LoadedKeys(keys: keys, fileStamp: fileStamp) }
+        Self.logLoaded(keys, source: settings.jwks.label, logger: logger)
     }
 
     /// The key ids currently loaded (for tests and diagnostics).
@@ -143,8 +189,8 @@ public final class JWTAuthenticator: BearerAuthenticator, Sendable {
         return FileStamp(modified: attributes[.modificationDate] as? Date, size: attributes[.size] as? Int)
     }
 
-    private static func logLoaded(_ keys: KeySet, path: String, logger: Logger) {
-        logger.info("JWKS loaded", metadata: ["path": "\(path)", "keys": "\(keys.keys.count)"])
+    private static func logLoaded(_ keys: KeySet, source: String, logger: Logger) {
+        logger.info("JWKS loaded", metadata: ["source": "\(source)", "keys": "\(keys.keys.count)"])
         for line in keys.skipped {
             logger.warning("JWKS key ignored", metadata: ["key": "\(line)"])
         }

@@ -1,13 +1,17 @@
 import Foundation
 
-/// Where the identity provider's public keys come from. Only a local file for now: the server
-/// re-reads it when it changes (`JWTAuthenticator.refresh()`).
+/// Where the identity provider's public keys come from: a local file, re-read when it changes
+/// (`JWTAuthenticator.refresh()`), or a URL fetched at start and every `refresh`
+/// (`JWTAuthenticator.refetch()`). Either way the last good key set stays in use on a failure.
 public enum JWKSSource: Hashable, Sendable {
     case file(path: String)
+    case url(URL, refresh: Duration)
 
-    var path: String {
+    /// How `--jwt-jwks` names the source in errors and logs.
+    var label: String {
         switch self {
         case .file(let path): path
+        case .url(let url, _): url.absoluteString
         }
     }
 }
@@ -43,8 +47,12 @@ public struct JWTSettings: Hashable, Sendable {
 
     /// The settings the command-line flags describe, or nil when none of them is given. Reads the
     /// JWKS once so that a bad file fails at start, naming the flag.
+    ///
+    /// A value starting with `https://` (or `http://` to a loopback host, for tests and local
+    /// identity providers) is a URL, fetched by `JWTAuthenticator.start` rather than here.
     public static func load(
-        jwksPath: String?, issuer: String?, audience: String?, roleClaim: String? = nil
+        jwksPath: String?, issuer: String?, audience: String?, roleClaim: String? = nil,
+        jwksRefresh: Duration = .seconds(300)
     ) throws(JWTConfigurationError) -> JWTSettings? {
         guard let jwksPath else {
             for (flag, value) in [("--jwt-issuer", issuer), ("--jwt-audience", audience), ("--jwt-role-claim", roleClaim)]
@@ -60,8 +68,28 @@ public struct JWTSettings: Hashable, Sendable {
         }
         let claim = roleClaim ?? defaultRoleClaim
         guard !claim.isEmpty else { throw JWTConfigurationError("--jwt-role-claim: must not be empty") }
-        _ = try KeySet.load(path: jwksPath)
-        return JWTSettings(jwks: .file(path: jwksPath), issuer: issuer, audience: audience, roleClaim: claim)
+        let source: JWKSSource
+        if let url = try jwksURL(jwksPath) {
+            source = .url(url, refresh: jwksRefresh)
+        } else {
+            _ = try KeySet.load(path: jwksPath)
+            source = .file(path: jwksPath)
+        }
+        return JWTSettings(jwks: source, issuer: issuer, audience: audience, roleClaim: claim)
+    }
+
+    /// The URL in `--jwt-jwks`, or nil when the value is a path. Plain http would let anyone on
+    /// the path swap the keys, so it is refused except to this machine.
+    static func jwksURL(_ value: String) throws(JWTConfigurationError) -> URL? {
+        let lowered = value.lowercased()
+        guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else { return nil }
+        guard let url = URL(string: value), let host = url.host, !host.isEmpty else {
+            throw JWTConfigurationError("--jwt-jwks: \(value) is not a valid URL")
+        }
+        if lowered.hasPrefix("http://"), !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) {
+            throw JWTConfigurationError("--jwt-jwks: a JWKS URL must use https (plain http only to a loopback host)")
+        }
+        return url
     }
 }
 
