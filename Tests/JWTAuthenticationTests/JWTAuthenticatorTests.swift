@@ -262,6 +262,20 @@ struct JWTAuthenticatorTests {
         #expect(check("lbk_" + String(repeating: "z", count: 100_000)) == nil)
     }
 
+    @Test("run() polls the file until cancelled")
+    func runPolls() async throws {
+        let path = directory.path + "/jwks.json"
+        let poller = Task { await authenticator.run(every: .milliseconds(20)) }
+        defer { poller.cancel() }
+        try #"{"keys":[\#(keys.edJWK)]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let ids = try await eventually("the poller loads the new file") { () -> [String?]? in
+            authenticator.keyIDs == ["ed-1"] ? authenticator.keyIDs : nil
+        }
+        #expect(ids == ["ed-1"])
+        poller.cancel()
+        await poller.value
+    }
+
     @Test("a changed JWKS file is picked up by refresh; a broken one keeps the last good keys")
     func refresh() async throws {
         let path = directory.path + "/jwks.json"
