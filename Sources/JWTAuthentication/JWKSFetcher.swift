@@ -18,7 +18,8 @@ enum JWKSFetcher {
         let body: ByteBuffer
         switch downloaded {
         case .success(let bytes): body = bytes
-        case .failure(let error): throw JWTConfigurationError("--jwt-jwks: fetching \(url.absoluteString): \(error.message)")
+        case .failure(let error):
+            throw JWTConfigurationError("--jwt-jwks: fetching \(url.absoluteString): \(error.message)")
         }
         do throws(JWTConfigurationError) {
             return try KeySet.parse(Data(body.readableBytesView))
@@ -27,7 +28,8 @@ enum JWKSFetcher {
         }
     }
 
-    private static func download(_ url: URL, with client: HTTPClient) async -> Result<ByteBuffer, JWTConfigurationError> {
+    private static func download(_ url: URL, with client: HTTPClient) async -> Result<ByteBuffer, JWTConfigurationError>
+    {
         do {
             var request = HTTPClientRequest(url: url.absoluteString)
             request.headers.add(name: "Accept", value: "application/json")

@@ -25,7 +25,9 @@ public final class JWTAuthenticator: BearerAuthenticator, Sendable {
 
     /// Loads a JWKS file; throws when it cannot be read or has no usable key, or when the source
     /// is a URL (use `start`, which can wait for the fetch).
-    public convenience init(settings: JWTSettings, logger: Logger = Logger(label: "logbook.jwt")) throws(JWTConfigurationError) {
+    public convenience init(settings: JWTSettings, logger: Logger = Logger(label: "logbook.jwt"))
+        throws(JWTConfigurationError)
+    {
         guard case .file(let path) = settings.jwks else {
             throw JWTConfigurationError("--jwt-jwks: a URL is fetched by JWTAuthenticator.start")
         }
@@ -170,7 +172,8 @@ public final class JWTAuthenticator: BearerAuthenticator, Sendable {
     /// `exp` is required; `nbf` and `iat` are checked when present. Seconds, with the skew.
     private func checkTimes(_ claims: [String: JSONValue], now: Int64) throws(CredentialRefusal) {
         let nowSeconds = Double(now) / 1000
-        let skew = Double(settings.clockSkew.components.seconds)
+        let skew =
+            Double(settings.clockSkew.components.seconds)
             + Double(settings.clockSkew.components.attoseconds) / 1e18
         guard let exp = claims["exp"]?.number else { throw .malformed }
         guard nowSeconds < exp + skew else { throw .expired }

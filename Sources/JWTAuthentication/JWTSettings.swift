@@ -55,7 +55,9 @@ public struct JWTSettings: Hashable, Sendable {
         jwksRefresh: Duration = .seconds(300)
     ) throws(JWTConfigurationError) -> JWTSettings? {
         guard let jwksPath else {
-            for (flag, value) in [("--jwt-issuer", issuer), ("--jwt-audience", audience), ("--jwt-role-claim", roleClaim)]
+            for (flag, value) in [
+                ("--jwt-issuer", issuer), ("--jwt-audience", audience), ("--jwt-role-claim", roleClaim),
+            ]
             where value != nil {
                 throw JWTConfigurationError("\(flag): only meaningful with --jwt-jwks")
             }

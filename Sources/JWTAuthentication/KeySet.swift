@@ -118,7 +118,8 @@ struct KeySet: Sendable {
             let single = try JSONSerialization.data(withJSONObject: fields.mapValues(\.foundationObject))
             jwk = try JSONDecoder().decode(JWK.self, from: single)
         } catch {
-            return .failure(JWTConfigurationError("unsupported or incomplete key (kty \(fields["kty"]?.string ?? "missing"))"))
+            return .failure(
+                JWTConfigurationError("unsupported or incomplete key (kty \(fields["kty"]?.string ?? "missing"))"))
         }
         let kid = jwk.keyIdentifier?.string
         do {
@@ -162,7 +163,8 @@ struct KeySet: Sendable {
                 return .failure(JWTConfigurationError("unsupported key type \(jwk.keyType.rawValue)"))
             }
         } catch {
-            return .failure(JWTConfigurationError("the key's parameters are invalid (an RSA key must have at least 2048 bits)"))
+            return .failure(
+                JWTConfigurationError("the key's parameters are invalid (an RSA key must have at least 2048 bits)"))
         }
     }
 }

@@ -41,13 +41,18 @@ struct JWKSURLTests {
             #expect(settings.jwks == .url(URL(string: url)!, refresh: .seconds(1)))
             let authenticator = try await JWTAuthenticator.start(settings: settings)
             let token = try await keys.collection().sign(goodClaims(), kid: "ed-1")
-            #expect(authenticator.authenticate(token, now: nowMillis) == .success(Principal(source: .jwt, name: "user-42", role: .operator)))
+            #expect(
+                authenticator.authenticate(token, now: nowMillis)
+                    == .success(Principal(source: .jwt, name: "user-42", role: .operator)))
 
             // The provider rotates to a new key.
             let rotated = P256.Signing.PrivateKey()
             let x963 = rotated.publicKey.x963Representation
             served.answer.withLock {
-                $0 = (.ok, #"{"keys":[{"kty":"EC","kid":"ec-9","crv":"P-256","x":"\#(base64URL(x963[1..<33]))","y":"\#(base64URL(x963[33..<65]))"}]}"#)
+                $0 = (
+                    .ok,
+                    #"{"keys":[{"kty":"EC","kid":"ec-9","crv":"P-256","x":"\#(base64URL(x963[1..<33]))","y":"\#(base64URL(x963[33..<65]))"}]}"#
+                )
             }
             #expect(await authenticator.refetch())
             #expect(authenticator.keyIDs == ["ec-9"])
@@ -58,7 +63,10 @@ struct JWKSURLTests {
             #expect(authenticator.authenticate(token, now: nowMillis) == .failure(.unknown))
 
             // An outage or a broken document: the rotated keys stay.
-            for answer in [(HTTPResponse.Status.internalServerError, "oops"), (.ok, "{}"), (.ok, #"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#)] {
+            for answer in [
+                (HTTPResponse.Status.internalServerError, "oops"), (.ok, "{}"),
+                (.ok, #"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#),
+            ] {
                 served.answer.withLock { $0 = answer }
                 #expect(await authenticator.refetch() == false)
                 #expect((try? authenticator.authenticate(newToken, now: nowMillis)?.get()) != nil)
@@ -84,12 +92,16 @@ struct JWKSURLTests {
 
     @Test("plain http is refused except to a loopback host")
     func plainHTTP() throws {
-        #expect(throws: JWTConfigurationError("--jwt-jwks: a JWKS URL must use https (plain http only to a loopback host)")) {
+        #expect(
+            throws: JWTConfigurationError("--jwt-jwks: a JWKS URL must use https (plain http only to a loopback host)")
+        ) {
             try JWTSettings.load(jwksPath: "http://idp.example.com/jwks.json", issuer: issuer, audience: audience)
         }
         let https = try #require(
-            try JWTSettings.load(jwksPath: "https://idp.example.com/.well-known/jwks.json", issuer: issuer, audience: audience))
-        #expect(https.jwks == .url(URL(string: "https://idp.example.com/.well-known/jwks.json")!, refresh: .seconds(300)))
+            try JWTSettings.load(
+                jwksPath: "https://idp.example.com/.well-known/jwks.json", issuer: issuer, audience: audience))
+        #expect(
+            https.jwks == .url(URL(string: "https://idp.example.com/.well-known/jwks.json")!, refresh: .seconds(300)))
         #expect(throws: JWTConfigurationError("--jwt-jwks: https:// is not a valid URL")) {
             try JWTSettings.load(jwksPath: "https://", issuer: issuer, audience: audience)
         }

@@ -43,7 +43,8 @@ struct JWTAuthenticatorTests {
 
     @Test("the principal is the email when there is one, else the subject; its actor is jwt:NAME")
     func principalName() async throws {
-        let withEmail = try await sign(goodClaims(["email": .string("alice@example.com"), "logbook_role": .string("admin")]))
+        let withEmail = try await sign(
+            goodClaims(["email": .string("alice@example.com"), "logbook_role": .string("admin")]))
         let principal = try check(withEmail)?.get()
         #expect(principal == Principal(source: .jwt, name: "alice@example.com", role: .admin))
         #expect(principal?.actor == "jwt:alice@example.com")
@@ -90,7 +91,8 @@ struct JWTAuthenticatorTests {
 
     @Test("a wrong or missing issuer is refused")
     func wrongIssuer() async throws {
-        #expect(check(try await sign(goodClaims(["iss": .string("https://evil.example.com/")]))) == .failure(.wrongIssuer))
+        #expect(
+            check(try await sign(goodClaims(["iss": .string("https://evil.example.com/")]))) == .failure(.wrongIssuer))
         #expect(check(try await sign(goodClaims(["iss": nil]))) == .failure(.wrongIssuer))
     }
 
@@ -100,7 +102,9 @@ struct JWTAuthenticatorTests {
         #expect(check(try await sign(goodClaims(["aud": nil]))) == .failure(.wrongAudience))
     }
 
-    @Test("a missing, unknown or non-string role is refused", arguments: [nil, Claim.string("root"), .string(""), .int(3), .strings(["admin"])])
+    @Test(
+        "a missing, unknown or non-string role is refused",
+        arguments: [nil, Claim.string("root"), .string(""), .int(3), .strings(["admin"])])
     func missingRole(role: Claim?) async throws {
         #expect(check(try await sign(goodClaims(["logbook_role": role]))) == .failure(.missingRole))
     }
@@ -112,7 +116,9 @@ struct JWTAuthenticatorTests {
             try JWTSettings.load(jwksPath: path, issuer: issuer, audience: audience, roleClaim: "groups_role"))
         let custom = try JWTAuthenticator(settings: settings)
         let token = try await sign(goodClaims(["groups_role": .string("admin")]))
-        #expect(custom.authenticate(token, now: nowMillis) == .success(Principal(source: .jwt, name: "user-42", role: .admin)))
+        #expect(
+            custom.authenticate(token, now: nowMillis)
+                == .success(Principal(source: .jwt, name: "user-42", role: .admin)))
         #expect(custom.authenticate(try await sign(goodClaims()), now: nowMillis) == .failure(.missingRole))
     }
 
@@ -174,8 +180,10 @@ struct JWTAuthenticatorTests {
         let pem = keys.rsa.publicKey.pemRepresentation
         for kid in ["rsa-1", "ec-1"] {
             let attacker = JWTKeyCollection()
-            await attacker.add(hmac: HMACKey(from: Data(pem.utf8)), digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
-            let token = try await attacker.sign(goodClaims(["logbook_role": .string("admin")]), kid: JWKIdentifier(string: kid))
+            await attacker.add(
+                hmac: HMACKey(from: Data(pem.utf8)), digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
+            let token = try await attacker.sign(
+                goodClaims(["logbook_role": .string("admin")]), kid: JWKIdentifier(string: kid))
             #expect(check(token) == .failure(.unsupportedAlgorithm))
         }
         // By hand too, without a kid, and with each HMAC size.
@@ -200,7 +208,8 @@ struct JWTAuthenticatorTests {
 
     @Test("a crit header is refused")
     func critHeader() throws {
-        let token = try keys.handSignedES256(header: #"{"alg":"ES256","kid":"ec-1","crit":["exp"]}"#, payload: goodPayloadJSON())
+        let token = try keys.handSignedES256(
+            header: #"{"alg":"ES256","kid":"ec-1","crit":["exp"]}"#, payload: goodPayloadJSON())
         #expect(check(token) == .failure(.malformed))
     }
 
@@ -226,7 +235,8 @@ struct JWTAuthenticatorTests {
             base64URL("[1,2]") + "." + base64URL("{}") + ".",
             base64URL(#"{"alg":7}"#) + "." + base64URL("{}") + ".",
             base64URL(#"{"alg":"ES256","kid":7}"#) + "." + base64URL("{}") + ".",
-            base64URL(Data([0xFF, 0xFE, 0x00, 0x80])) + "." + base64URL(Data([0xC3, 0x28])) + "." + base64URL(Data([1])),
+            base64URL(Data([0xFF, 0xFE, 0x00, 0x80])) + "." + base64URL(Data([0xC3, 0x28])) + "."
+                + base64URL(Data([1])),
             base64URL(String(repeating: "[", count: 5000)) + ".e30.",
             base64URL(String(repeating: "{\"a\":", count: 1000)) + ".e30.",
         ]
@@ -250,9 +260,11 @@ struct JWTAuthenticatorTests {
             #expect(check(try keys.handSignedES256(header: header, payload: payload)) == .failure(.malformed))
         }
         // Very large but finite numbers are just numbers.
-        let far = #"{"iss":"\#(issuer)","aud":"\#(audience)","sub":"u","logbook_role":"admin","exp":1e300,"iat":-1e300}"#
+        let far =
+            #"{"iss":"\#(issuer)","aud":"\#(audience)","sub":"u","logbook_role":"admin","exp":1e300,"iat":-1e300}"#
         #expect((try? check(try keys.handSignedES256(header: header, payload: far))?.get()) != nil)
-        let old = #"{"iss":"\#(issuer)","aud":"\#(audience)","sub":"u","logbook_role":"admin","exp":-9223372036854775809}"#
+        let old =
+            #"{"iss":"\#(issuer)","aud":"\#(audience)","sub":"u","logbook_role":"admin","exp":-9223372036854775809}"#
         #expect(check(try keys.handSignedES256(header: header, payload: old)) == .failure(.expired))
     }
 

@@ -80,7 +80,9 @@ struct JWTSettingsTests {
         #expect(try loadError(jwks: "[]") == prefix + "not a JSON object")
         #expect(try loadError(jwks: #"{"kty":"RSA"}"#) == prefix + "no \"keys\" array")
         #expect(try loadError(jwks: #"{"keys":[1]}"#) == prefix + "key 0 is not an object")
-        #expect(try loadError(jwks: #"{"keys":[]}"#) == prefix + "no usable key (RSA RS256, EC P-256 ES256 or OKP Ed25519 EdDSA): it has no keys")
+        #expect(
+            try loadError(jwks: #"{"keys":[]}"#) == prefix
+                + "no usable key (RSA RS256, EC P-256 ES256 or OKP Ed25519 EdDSA): it has no keys")
     }
 
     @Test("an HMAC (oct) key is refused with the reason and without its secret")
@@ -106,7 +108,9 @@ struct JWTSettingsTests {
         let message = try #require(
             try loadError(jwks: #"{"keys":[\#(smallRSA),\#(ec384),\#(encryption),\#(ps256),{"kty":"XYZ"}]}"#))
         #expect(message.contains("no usable key"))
-        #expect(message.contains("key \"small\": the key's parameters are invalid (an RSA key must have at least 2048 bits)"))
+        #expect(
+            message.contains(
+                "key \"small\": the key's parameters are invalid (an RSA key must have at least 2048 bits)"))
         #expect(message.contains("key \"p384\": only the P-256 curve is supported for EC keys"))
         #expect(message.contains("key \"rsa-1\": \"use\" is not \"sig\""))
         #expect(message.contains("key \"rsa-1\": alg PS256 is not supported"))
