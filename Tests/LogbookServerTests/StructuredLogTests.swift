@@ -202,6 +202,17 @@ struct ServeLogTests {
         #expect(line["request.actor"] as? String == "alice")
         #expect(Double(line["http.duration_ms"] as? String ?? "") != nil, "\(line)")
         #expect(line["timestamp"] is String && line["message"] is String)
+
+        // A successful read logs at debug, below the default level; a refused one at info.
+        let read = try await HTTP.request("GET", server.api + "/services/logged", headers: ["X-Request-Id": "read-1"])
+        #expect(read.status == 200)
+        let missing = try await HTTP.request("GET", server.api + "/services/none", headers: ["X-Request-Id": "read-2"])
+        #expect(missing.status == 404)
+        let refusedLine = try await eventually(within: .seconds(10), "a JSON line with request.id read-2") {
+            server.child.log.split(separator: "\n").compactMap(jsonObject).first { $0["request.id"] as? String == "read-2" }
+        }
+        #expect(refusedLine["level"] as? String == "info")
+        #expect(!server.child.log.contains("read-1"), "\(server.child.log)")
     }
 
     @Test("--log-level warning drops the info lines of requests; an unknown level is refused")
