@@ -154,7 +154,7 @@ let package = Package(
             name: "logbook",
             dependencies: [
                 "LogbookServer", "LogbookCore", "AdminAPI", "XDS", "Gateway",
-                "PKI",
+                "PKI", "JWTAuthentication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -325,6 +325,7 @@ let package = Package(
                 "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Read by path (#filePath), not bundled.

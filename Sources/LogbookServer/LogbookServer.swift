@@ -17,8 +17,11 @@ public enum LogbookServer {
 
     /// `logger` is the one the whole server logs with (`serve` makes it); each part gets it, with
     /// its own `logbook.component` in the metadata. By default the logbook's.
+    /// `authenticators` are the API's bearer credentials, asked in order (by default the log's
+    /// tokens alone).
     public static func run(
         logbook: Logbook, configuration: ServerConfiguration, logger: Logger? = nil,
+        authenticators: [any BearerAuthenticator]? = nil,
         onRunning: @escaping @Sendable (BoundPorts, Parts) async -> Void = { _, _ in }
     ) async throws {
         // The API's OpenAPI document and both ports first: a missing document or a busy port stops
@@ -45,7 +48,8 @@ public enum LogbookServer {
         defer { metrics.removeCollector(collector) }
         let api = try buildApplication(
             logbook: logbook, configuration: configuration.api, metrics: metrics,
-            envoyConfig: SnapshotConfigSource(store: store), logger: logger.with("logbook.component", "api")
+            envoyConfig: SnapshotConfigSource(store: store), authenticators: authenticators,
+            logger: logger.with("logbook.component", "api")
         ) { await ports.http($0) }
         let xds = XDSServer(
             host: configuration.xdsHost, port: configuration.xdsPort,

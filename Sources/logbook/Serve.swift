@@ -2,6 +2,7 @@ import AdminAPI
 import ArgumentParser
 import Foundation
 import Gateway
+import JWTAuthentication
 import LogbookCore
 import LogbookServer
 import Logging
@@ -27,6 +28,16 @@ struct Serve: AsyncParsableCommand {
     var auth = "automatic"
     @Flag(help: "Allow serving without authentication: with --auth off, or on a non-loopback address with no token.")
     var insecure = false
+    @Option(
+        name: .customLong("jwt-jwks"),
+        help: "Accept JWTs signed by these keys: a JWKS file (re-read when it changes) or an https URL (fetched every 5 minutes).")
+    var jwtJWKS: String?
+    @Option(name: .customLong("jwt-issuer"), help: "The `iss` a JWT must carry (required with --jwt-jwks).")
+    var jwtIssuer: String?
+    @Option(name: .customLong("jwt-audience"), help: "The `aud` a JWT must contain (required with --jwt-jwks).")
+    var jwtAudience: String?
+    @Option(name: .customLong("jwt-role-claim"), help: "The JWT claim that holds the role (default logbook_role).")
+    var jwtRoleClaim: String?
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -45,10 +56,14 @@ struct Serve: AsyncParsableCommand {
         let logger = LogbookServer.bootstrapLogging(level: log.level, format: log.format)
         let metrics = APIMetrics.process
         try await reportingErrors {
+            let jwtSettings = try Self.jwtSettings(
+                jwks: jwtJWKS, issuer: jwtIssuer, audience: jwtAudience, roleClaim: jwtRoleClaim)
+            var mode = AuthenticationMode(rawValue: auth) ?? .automatic
+            // Trusting an identity provider means asking for its tokens, whether or not the log holds one.
+            if jwtSettings != nil && mode == .automatic { mode = .required }
             let configuration = ServerConfiguration(
                 api: AdminAPIConfiguration(
-                    host: httpHost, port: httpPort, configPath: config.map(Self.absolute),
-                    authentication: AuthenticationMode(rawValue: auth) ?? .automatic),
+                    host: httpHost, port: httpPort, configPath: config.map(Self.absolute), authentication: mode),
                 xdsHost: xdsHost, xdsPort: xdsPort)
             // Ports and the file before the log is opened, so a busy port or a typo fails fast and
             // creates nothing.
@@ -68,15 +83,49 @@ struct Serve: AsyncParsableCommand {
                 insecure: insecure)
             // An imported or crashed log may lack checkpoints; state-at-version queries need them.
             try await session.logbook.writeMissingCheckpoints()
+            var authenticators: [any BearerAuthenticator] = [TokenAuthenticator(logbook: session.logbook)]
+            var keyRefresh: Task<Void, Never>?
+            if let jwtSettings {
+                let jwt = try await Self.startJWT(jwtSettings, logger: Self.component(logger, "jwt"))
+                authenticators.append(jwt)
+                keyRefresh = Task { await jwt.run() }
+            }
+            defer { keyRefresh?.cancel() }
             let (httpHost, xdsHost) = (self.httpHost, self.xdsHost)
             let store = session.store
-            try await LogbookServer.run(logbook: session.logbook, configuration: configuration, logger: logger) {
-                ports, _ in
+            try await LogbookServer.run(
+                logbook: session.logbook, configuration: configuration, logger: logger, authenticators: authenticators
+            ) { ports, _ in
                 Self.say(
                     "serving the HTTP API on http://\(ServerConfiguration.authority(host: httpHost, port: ports.http))"
                         + " and xDS on \(ServerConfiguration.authority(host: xdsHost, port: ports.xds))"
                         + " (log head \(store.head))")
             }
+        }
+    }
+
+    /// The `--jwt-*` flags as settings; a mistake is a one-line error naming the flag.
+    static func jwtSettings(jwks: String?, issuer: String?, audience: String?, roleClaim: String?) throws
+        -> JWTSettings?
+    {
+        do {
+            return try JWTSettings.load(jwksPath: jwks, issuer: issuer, audience: audience, roleClaim: roleClaim)
+        } catch {
+            throw LogbookError(.invalid, field: nil, error.message)
+        }
+    }
+
+    private static func component(_ logger: Logger, _ name: String) -> Logger {
+        var logger = logger
+        logger[metadataKey: "logbook.component"] = "\(name)"
+        return logger
+    }
+
+    private static func startJWT(_ settings: JWTSettings, logger: Logger) async throws -> JWTAuthenticator {
+        do {
+            return try await JWTAuthenticator.start(settings: settings, logger: logger)
+        } catch {
+            throw LogbookError(.invalid, field: nil, error.message)
         }
     }
 
