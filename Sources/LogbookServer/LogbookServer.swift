@@ -77,7 +77,7 @@ public enum LogbookServer {
 
 extension Logger {
     /// A copy with one more metadata value.
-    func with(_ key: String, _ value: String) -> Logger {
+    public func with(_ key: String, _ value: String) -> Logger {
         var copy = self
         copy[metadataKey: key] = .string(value)
         return copy

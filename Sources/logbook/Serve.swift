@@ -86,7 +86,7 @@ struct Serve: AsyncParsableCommand {
             var authenticators: [any BearerAuthenticator] = [TokenAuthenticator(logbook: session.logbook)]
             var keyRefresh: Task<Void, Never>?
             if let jwtSettings {
-                let jwt = try await Self.startJWT(jwtSettings, logger: Self.component(logger, "jwt"))
+                let jwt = try await Self.startJWT(jwtSettings, logger: logger.with("logbook.component", "jwt"))
                 authenticators.append(jwt)
                 keyRefresh = Task { await jwt.run() }
             }
@@ -113,12 +113,6 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw LogbookError(.invalid, field: nil, error.message)
         }
-    }
-
-    private static func component(_ logger: Logger, _ name: String) -> Logger {
-        var logger = logger
-        logger[metadataKey: "logbook.component"] = "\(name)"
-        return logger
     }
 
     private static func startJWT(_ settings: JWTSettings, logger: Logger) async throws -> JWTAuthenticator {
